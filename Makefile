@@ -1,0 +1,47 @@
+# sipdocs — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
+#   make demo   create .venv, install sipdocs (+ system libraries when root), render samples to out/
+#   make test   same set-up, then the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.sipdocs-installed
+# WeasyPrint's system libraries, font subsetting (hb-subset), and the PDF tools the tests use.
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_TEST    := qpdf poppler-utils libreoffice-writer-nogui
+
+.PHONY: demo test sysdeps sysdeps-test venv bench fuzz wheel-check clean
+
+sysdeps:
+	@./scripts/apt-install.sh $(APT_RUNTIME)
+
+sysdeps-test:
+	@./scripts/apt-install.sh $(APT_RUNTIME) $(APT_TEST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: sysdeps venv
+	$(BIN)/sipdocs validate samples/*.json
+	$(BIN)/python scripts/demo.py out
+
+test: sysdeps-test venv
+	$(BIN)/python -m pytest -q
+	$(MAKE) wheel-check
+
+# `pip install .` into a fresh virtual environment, then run from outside the repository.
+wheel-check: venv
+	./scripts/wheel-check.sh $(PYTHON)
+
+bench: sysdeps venv
+	$(BIN)/python -m bench
+
+fuzz: sysdeps-test venv
+	SIPDOCS_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q -m fuzz tests
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info .pytest_cache

@@ -1,0 +1,181 @@
+"""The ``sipdocs`` command line: thin wrappers over the public API.
+
+Exit codes (documented in the README):
+
+====  ==========================================================
+0     success (warnings allowed)
+1     unexpected failure (a bug, a broken pack or a render failure)
+2     usage error (unknown option, unknown pack or kind)
+3     invalid or unreadable input
+4     bulk run finished but some rows failed
+====  ==========================================================
+
+``main`` is the single place where errors become messages and exit codes. Personal
+values never reach the terminal unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from . import api
+from .errors import InputError, Issue, SipdocsError
+from .kinds import KINDS
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INVALID, EXIT_ROWS_FAILED = 0, 1, 2, 3, 4
+
+_LANG = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+                     help="Language of messages (default: SIPDOCS_LANG or sv).")
+
+
+class _State:
+    debug: bool = False
+
+
+def _lang(value: str | None) -> str:
+    return value or os.environ.get("SIPDOCS_LANG", "sv")
+
+
+def _t(lang: str, sv: str, en: str) -> str:
+    return en if lang.startswith("en") else sv
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sipdocs", message="sipdocs %(version)s")
+@click.option("--debug", is_flag=True, envvar="SIPDOCS_DEBUG",
+              help="Show tracebacks and offending values (may print personal data).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """sipdocs – documents for SIP (samordnad individuell plan) for children.
+
+    Validate inputs, render Word and PDF documents from county template packs, and
+    bulk-render from spreadsheets.
+    """
+    _State.debug = debug
+    ctx.obj = _State
+
+
+# --- validate -----------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="Output format of the report.")
+@click.option("--pack", default=None, help="Pack id or folder (default: the input's 'pack', then national).")
+@_LANG
+def validate(files: tuple[str, ...], fmt: str, pack: str | None, lang: str | None) -> None:
+    """Validate FILE(s) (JSON or YAML) against the schema and the pack's rules.
+
+    Every problem is reported at once, each with a code, a JSON pointer and a level.
+    Exit code 0 when all files are valid (warnings allowed), 3 otherwise.
+    """
+    lang = _lang(lang)
+    debug = _State.debug
+    all_issues: list[dict[str, Any]] = []
+    failed = False
+    for path in files:
+        try:
+            result = api.validate(path, pack, debug=debug)
+        except InputError as exc:
+            failed = True
+            entry = exc.to_dict(lang)
+            if len(files) > 1 or fmt == "json":
+                entry["file"] = path
+            all_issues.append(entry)
+            if fmt == "text":
+                click.echo(f"{path}: {_t(lang, 'FEL', 'ERROR')} {exc.code}: {exc.localized(lang)}")
+            continue
+        failed |= not result.ok
+        for issue in result.issues:
+            entry = issue.to_dict(lang, debug=debug)
+            if len(files) > 1:
+                entry["file"] = path
+            all_issues.append(entry)
+        if fmt == "text":
+            _print_result(path, result.ok, result.issues, lang, debug)
+    if fmt == "json":
+        click.echo(json.dumps(all_issues, ensure_ascii=False, indent=2))
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+def _print_result(path: str, ok: bool, issues: tuple[Issue, ...], lang: str, debug: bool) -> None:
+    n_err = sum(1 for i in issues if i.is_error)
+    n_warn = len(issues) - n_err
+    if ok:
+        status = _t(lang, "giltig", "valid")
+    else:
+        status = _t(lang, f"OGILTIG ({n_err} fel)", f"INVALID ({n_err} errors)")
+    if n_warn:
+        status += _t(lang, f", {n_warn} varning(ar)", f", {n_warn} warning(s)")
+    click.echo(f"{path}: {status}")
+    for issue in issues:
+        level = _t(lang, "fel", "error") if issue.is_error else _t(lang, "varning", "warning")
+        line = f"  {level:8} {issue.code:36} {issue.pointer or '/'}  {issue.message(lang)}"
+        if debug and issue.value is not None:
+            line += f"  [value: {issue.value!r}]"
+        click.echo(line)
+
+
+# --- schema and kinds ---------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("kind", type=click.Choice(list(KINDS) + ["common", "pack"]))
+@click.option("--raw", is_flag=True, help="Print the schema as stored (refs into urn:sipdocs:schema:common).")
+def schema(kind: str, raw: bool) -> None:
+    """Print the JSON Schema of KIND (self-contained unless --raw)."""
+    from .schemas import bundled_schema, load_schema
+
+    doc = load_schema(kind) if raw or kind in ("common", "pack") else bundled_schema(kind)
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@_LANG
+def kinds(lang: str | None) -> None:
+    """List the document kinds with their names."""
+    lang = _lang(lang)
+    for kind in KINDS.values():
+        click.echo(f"{kind.id:12} {kind.name(lang)}")
+
+
+# --- the single catch site ----------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the CLI; maps sipdocs errors to messages and exit codes."""
+    lang = _lang(None)
+    try:
+        cli.main(args=argv, prog_name="sipdocs", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo(_t(lang, "Avbrutet.", "Aborted."), err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except SipdocsError as exc:
+        _fail(exc, lang)
+    except KeyboardInterrupt:
+        click.echo(_t(lang, "Avbrutet.", "Interrupted."), err=True)
+        sys.exit(130)
+    except Exception:  # noqa: BLE001 - the one place unexpected errors are reported
+        if _State.debug:
+            raise
+        click.echo(_t(lang, "Internt fel i sipdocs. Kör med --debug för detaljer.",
+                      "Internal error in sipdocs. Run with --debug for details."), err=True)
+        sys.exit(EXIT_FAILURE)
+    sys.exit(EXIT_OK)
+
+
+def _fail(exc: SipdocsError, lang: str) -> NoReturn:
+    click.echo(f"{_t(lang, 'Fel', 'Error')} [{exc.code}]: {exc.localized(lang)}", err=True)
+    if _State.debug and exc.__cause__ is not None:
+        import traceback
+
+        traceback.print_exception(exc.__cause__, file=sys.stderr)
+    sys.exit(exc.exit_code)

@@ -1,0 +1,176 @@
+"""The JSON Schemas: a local ``referencing`` registry, validators and field titles.
+
+All schemas are Draft 2020-12 with ``urn:sipdocs:schema:<name>`` ids, so nothing is
+ever fetched: the registry has no retrieve function and an unknown ``$ref`` fails.
+``format`` is always asserted (jsonschema ignores it unless a checker is passed) with a
+checker that needs no optional packages: ``date``, ``email`` and ``uri``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import urllib.parse
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from .kinds import KIND_IDS
+from .resources import schemas_dir
+
+COMMON_ID = "urn:sipdocs:schema:common"
+_ID_PREFIX = "urn:sipdocs:schema:"
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE_RE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(_EMAIL_RE.match(value))
+
+
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc)
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """The raw schema ``schemas/<name>.schema.json`` (``name`` is a kind, ``common`` or ``pack``)."""
+    path = schemas_dir() / f"{name}.schema.json"
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def schema_names() -> tuple[str, ...]:
+    return ("common", *KIND_IDS, "pack")
+
+
+@lru_cache(maxsize=1)
+def registry() -> Any:
+    """A ``referencing.Registry`` holding every sipdocs schema and nothing else."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    resources = []
+    for name in schema_names():
+        schema = load_schema(name)
+        resources.append((schema["$id"], Resource(contents=schema, specification=DRAFT202012)))
+    # no .crawl(): schemas use JSON-pointer fragments only, which resolve lazily
+    return Registry().with_resources(resources)
+
+
+@lru_cache(maxsize=1)
+def format_checker() -> Any:
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_is_date)
+    checker.checks("email")(_is_email)
+    checker.checks("uri")(_is_uri)
+    return checker
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Any:
+    """A ready Draft 2020-12 validator for ``name`` with the local registry and format checking."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name), registry=registry(),
+                                format_checker=format_checker())
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    """Follow ``$ref`` chains (local registry only)."""
+    seen = 0
+    while "$ref" in node and seen < 10:
+        ref = node["$ref"]
+        base, _, fragment = ref.partition("#")
+        target: Any = load_schema(base[len(_ID_PREFIX):]) if base else node
+        for token in [t for t in fragment.split("/") if t]:
+            target = target[token.replace("~1", "/").replace("~0", "~")]
+        merged = dict(target)
+        merged.update({k: v for k, v in node.items() if k != "$ref"})
+        node = merged
+        seen += 1
+    return node
+
+
+def subschema(name: str, path: tuple[str | int, ...]) -> dict[str, Any] | None:
+    """The (resolved) schema node describing the instance at ``path``, or ``None``."""
+    node: dict[str, Any] | None = load_schema(name)
+    for token in path:
+        if node is None:
+            return None
+        node = _resolve(node)
+        if isinstance(token, int) or (isinstance(token, str) and token.isdigit()
+                                      and "items" in node):
+            node = node.get("items")
+        else:
+            node = node.get("properties", {}).get(token)
+    return _resolve(node) if node is not None else None
+
+
+@lru_cache(maxsize=4096)
+def field_title(name: str, path: tuple[str | int, ...]) -> str | None:
+    """The Swedish ``title`` of the field at ``path`` (the property's own title wins over its ``$ref``'s)."""
+    node: dict[str, Any] | None = load_schema(name)
+    title = None
+    for token in path:
+        if node is None:
+            return title
+        node = _resolve(node)
+        if isinstance(token, int) or (isinstance(token, str) and token.isdigit()
+                                      and "items" in node):
+            node = node.get("items")
+            if node is not None and "title" in node and title is None:
+                title = node["title"]
+            continue
+        node = node.get("properties", {}).get(token)
+        if node is None:
+            return title
+        title = node.get("title") or _resolve(node).get("title")
+    return title
+
+
+def bundled_schema(name: str) -> dict[str, Any]:
+    """A self-contained copy of a kind's schema: common ``$defs`` inlined, refs made local.
+
+    Useful outside sipdocs (editors, other validators, hypothesis-jsonschema) where the
+    ``urn:sipdocs:`` registry is not available.
+    """
+    schema = copy.deepcopy(load_schema(name))
+    defs = copy.deepcopy(load_schema("common")["$defs"])
+    prefix = COMMON_ID + "#/$defs/"
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (("#/$defs/" + v[len(prefix):]) if k == "$ref" and isinstance(v, str)
+                        and v.startswith(prefix) else fix(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [fix(v) for v in node]
+        return node
+
+    schema = fix(schema)
+    schema["$defs"] = {**fix(defs), **schema.get("$defs", {})}
+    return schema

@@ -1,0 +1,35 @@
+"""Shared fixtures: sample paths, a CLI runner and a loaded sample dict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+KINDS = ("invitation", "consent", "plan", "followup", "closure", "intake_note")
+
+
+def load_sample(kind: str) -> dict:
+    return json.loads((SAMPLES / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def sample():
+    return load_sample
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``sipdocs.cli.main`` in-process; returns (exit_code, stdout, stderr)."""
+    from sipdocs.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exc:
+            main(list(args))
+        out, err = capsys.readouterr()
+        return exc.value.code, out, err
+
+    return run

@@ -1,0 +1,120 @@
+"""CLI wiring: exit codes, JSON report, no personal data, light imports, speed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from .conftest import REPO, SAMPLES
+
+
+def test_validate_valid_sample(run_cli):
+    code, out, _ = run_cli("validate", str(SAMPLES / "invitation.json"))
+    assert code == 0
+    assert "giltig" in out
+
+
+def test_validate_invalid_json_report(run_cli):
+    code, out, _ = run_cli("validate", "--format", "json", str(SAMPLES / "invalid" / "invitation.invalid.json"))
+    assert code == 3
+    issues = json.loads(out)
+    assert isinstance(issues, list) and issues
+    for issue in issues:
+        assert {"code", "pointer", "level", "message"} <= set(issue)
+    pnr = next(i for i in issues if i["code"] == "id.personnummer_invalid")
+    assert pnr["pointer"] == "/child/personal_number"
+    assert "2394" not in out
+
+
+def test_validate_english_messages(run_cli):
+    code, out, _ = run_cli("validate", "--lang", "en", "--format", "json",
+                           str(SAMPLES / "invalid" / "consent.invalid.json"))
+    assert code == 3
+    assert json.loads(out)[0]["message"] == "No guardian is among those consenting (/consenting_persons)."
+
+
+def test_validate_multiple_files_marks_file(run_cli):
+    code, out, _ = run_cli("validate", "--format", "json", str(SAMPLES / "plan.json"),
+                           str(SAMPLES / "invalid" / "plan.invalid.json"))
+    assert code == 3
+    assert {i["file"] for i in json.loads(out)} == {str(SAMPLES / "invalid" / "plan.invalid.json")}
+
+
+def test_missing_file_and_bad_json(run_cli, tmp_path):
+    code, _, _ = run_cli("validate", str(tmp_path / "nope.json"))
+    assert code == 3
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ not json")
+    code, out, _ = run_cli("validate", str(bad))
+    assert code == 3 and "input.unreadable" in out
+
+
+def test_usage_error_exit_code(run_cli):
+    code, _, _ = run_cli("validate", "--format", "xml", str(SAMPLES / "plan.json"))
+    assert code == 2
+    code, _, _ = run_cli("no-such-command")
+    assert code == 2
+
+
+def test_unknown_pack_is_usage_error(run_cli):
+    code, _, err = run_cli("validate", "--pack", "atlantis", str(SAMPLES / "plan.json"))
+    assert code == 2 and "pack.not_found" in err
+
+
+def test_kinds_and_schema(run_cli):
+    code, out, _ = run_cli("kinds")
+    assert code == 0 and "Kallelse till SIP-möte" in out and "intake_note" in out
+    code, out, _ = run_cli("schema", "consent")
+    assert code == 0 and json.loads(out)["$id"] == "urn:sipdocs:schema:consent"
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
+
+
+HEAVY = ("weasyprint", "docxtpl", "docx", "pypdf", "python_calamine", "openpyxl", "odf", "qrcode", "PIL")
+
+
+def test_validate_imports_no_heavy_library():
+    probe = (
+        "import sys\n"
+        "from sipdocs.cli import main\n"
+        "try:\n"
+        f"    main(['validate', {str(SAMPLES / 'plan.json')!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = _python(probe)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_help_imports_no_heavy_library():
+    probe = (
+        "import sys\n"
+        "from sipdocs.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    assert _python(probe).stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_validate_one_file_is_fast():
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    cmd = [sys.executable, "-m", "sipdocs", "validate", str(SAMPLES / "plan.json")]
+    subprocess.run(cmd, capture_output=True, env=env, check=True)  # warm the OS cache
+    best = min(_timed(cmd, env) for _ in range(3))
+    assert best <= 0.35, f"validate took {best:.3f} s"
+
+
+def _timed(cmd, env) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, env=env, check=True)
+    return time.perf_counter() - start
