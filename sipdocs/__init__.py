@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import list_packs as list_packs
+from .context import build_context as build_context
 from .api import validate as validate
 from .errors import BackendUnavailableError as BackendUnavailableError
 from .errors import InputError as InputError
@@ -32,6 +33,11 @@ from .errors import TemplateSecurityError as TemplateSecurityError
 from .kinds import KINDS as KINDS
 from .packs import Pack as Pack
 from .packs import load_pack as load_pack
+from .backends import RenderOptions as RenderOptions
+from .renderer import Artifact as Artifact
+from .renderer import Renderer as Renderer
+from .renderer import RenderResult as RenderResult
+from .renderer import render as render
 from .validation import ValidationResult as ValidationResult
 
 
@@ -47,6 +53,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "__version__",
     "validate",
+    "render",
+    "build_context",
+    "Renderer",
+    "RenderOptions",
+    "RenderResult",
+    "Artifact",
     "list_packs",
     "load_pack",
     "KINDS",

@@ -121,6 +121,62 @@ def _print_result(path: str, ok: bool, issues: tuple[Issue, ...], lang: str, deb
         click.echo(line)
 
 
+# --- render -------------------------------------------------------------------------------------
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    bad = [f for f in formats if f not in ("docx", "pdf")]
+    if bad or not formats:
+        raise click.BadParameter(f"unknown format(s): {', '.join(bad) or '(none)'}; use docx, pdf",
+                                 param_hint="--to")
+    return formats
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--outdir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the documents (created if missing).")
+@click.option("--to", "to", default="docx", show_default=True, help="Formats, comma-separated: docx,pdf.")
+@click.option("--pack", default=None, help="Pack id or folder (default: the input's 'pack', then national).")
+@click.option("--lang", "doc_lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Document language (default: the input's 'lang', then sv).")
+@click.option("--name", "name_pattern", default=None,
+              help="File name pattern, e.g. '{kind}-{case_id}-{date}'. Fields: kind, date, hash, "
+                   "case_id, lang, pack. Default: {kind}-{date}-{hash}.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def render(files: tuple[str, ...], outdir: str, to: str, pack: str | None, doc_lang: str | None,
+           name_pattern: str | None, force: bool) -> None:
+    """Render FILE(s) to Word and/or PDF in OUTDIR.
+
+    Invalid inputs are reported (as by 'validate') and skipped; the others are written.
+    Files are written atomically and never overwritten without --force.
+    """
+    from .renderer import Renderer
+    from .errors import InvalidInputError
+
+    lang = _lang(None)
+    formats = _formats(to)
+    renderer = Renderer()
+    failed = False
+    for path in files:
+        try:
+            result = renderer.render(path, formats, pack=pack, lang=doc_lang)
+        except InvalidInputError as exc:
+            failed = True
+            _print_result(path, False, exc.issues, lang, _State.debug)
+            continue
+        except InputError as exc:
+            failed = True
+            click.echo(f"{path}: {_t(lang, 'FEL', 'ERROR')} {exc.code}: {exc.localized(lang)}")
+            continue
+        for issue in result.warnings:
+            click.echo(f"{path}: {_t(lang, 'varning', 'warning')} {issue.code} {issue.pointer} "
+                       f"{issue.message(lang)}")
+        for written in result.write(outdir, force=force, name_pattern=name_pattern):
+            click.echo(str(written))
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)
+
+
 # --- schema and kinds ---------------------------------------------------------------------------
 
 @cli.command()
@@ -142,6 +198,9 @@ def kinds(lang: str | None) -> None:
     for kind in KINDS.values():
         click.echo(f"{kind.id:12} {kind.name(lang)}")
 
+
+# Sub-command modules register themselves on `cli` when imported (kept light: click only).
+from . import cli_forms  # noqa: E402,F401
 
 # --- the single catch site ----------------------------------------------------------------------
 

@@ -1,0 +1,66 @@
+"""Output backends: one per format, created lazily, each caching what it can per run.
+
+A backend turns a :class:`RenderJob` (kind, pack, language, context, options) into the
+bytes of one file. Backends import their heavy libraries (docxtpl, WeasyPrint) only
+when they are first used, and keep compiled templates, stylesheets, fonts and images
+for the life of the :class:`~sipdocs.renderer.Renderer` that owns them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..errors import RenderError
+from ..packs import Pack
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Options shared by the backends.
+
+    :param time_limit: seconds per document before ``render.timeout`` (main thread only).
+    :param max_output_bytes: larger outputs fail with ``render.output_too_large``.
+    :param pdf_variant: ``"pdf/ua-1+a-2u"`` (default: accessible and archivable) or ``"plain"``.
+    :param docx_engine: ``"compiled"`` (fast, default once available) or ``"docxtpl"`` (reference).
+    """
+
+    time_limit: float | None = 60.0
+    max_output_bytes: int = 50 * 1024 * 1024
+    pdf_variant: str = "pdf/ua-1+a-2u"
+    docx_engine: str = "auto"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    kind: str
+    pack: Pack
+    lang: str
+    context: dict[str, Any]
+    options: RenderOptions
+
+
+class Backend(Protocol):
+    format: str
+    extension: str
+    media_type: str
+
+    def render(self, job: RenderJob) -> bytes: ...
+
+
+def create_backend(fmt: str, options: RenderOptions) -> Backend:
+    """The backend for ``fmt`` (imports its libraries now)."""
+    if fmt == "docx":
+        from .docx import create_docx_backend
+
+        return create_docx_backend(options)
+    if fmt == "pdf":
+        from .pdf import PdfBackend
+
+        return PdfBackend(options)
+    raise RenderError(f"Unknown output format {fmt!r} (known: {', '.join(FORMATS)})",
+                      message_sv=f"Okänt utdataformat {fmt!r} (finns: {', '.join(FORMATS)})",
+                      code="render.unknown_format")

@@ -1,0 +1,60 @@
+"""Image value objects for template contexts (QR codes, logos).
+
+The only non-plain objects a template ever sees. They expose the PNG bytes, an alt
+text, a printed size and a ``data:`` URI (for HTML); nothing that reaches a template,
+a renderer or Python internals. The Word backend swaps them for inline pictures.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import struct
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Image:
+    """A PNG image with alt text.
+
+    :param png: the PNG bytes.
+    :param alt: alternative text (screen readers, Word's alt text, PDF/UA ``/Alt``).
+    :param width_mm: printed width in millimetres (height follows the aspect ratio).
+    """
+
+    png: bytes = field(repr=False)
+    alt: str
+    width_mm: float
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.png).hexdigest()
+
+    @property
+    def pixel_size(self) -> tuple[int, int]:
+        """(width, height) in pixels, read from the PNG header."""
+        width, height = struct.unpack(">II", self.png[16:24])
+        return width, height
+
+    @property
+    def height_mm(self) -> float:
+        w, h = self.pixel_size
+        return self.width_mm * h / w
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+    def with_alt(self, alt: str) -> "Image":
+        return Image(self.png, alt, self.width_mm)
+
+    def __str__(self) -> str:  # never dump bytes into a document by accident
+        return self.alt
+
+
+def load_png(path: str, alt: str, width_mm: float) -> Image:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError(f"{path} is not a PNG file")
+    return Image(data, alt, width_mm)

@@ -1,0 +1,119 @@
+"""Writing results to disk: file names and atomic writes. The only module that writes files.
+
+A file appears at its final path complete or not at all: data goes to a temporary file
+in the same folder, is flushed and fsynced, then linked into place (``os.link`` fails
+if the name exists, so nothing is overwritten without ``force``) or, with ``force``,
+renamed over the old file (``os.replace`` is atomic on POSIX).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+from .errors import OutputError
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+MAX_NAME = 150
+
+
+def sanitize_name(name: str) -> str:
+    """A safe single file-name component: no separators, no ``..``, no control characters."""
+    cleaned = _UNSAFE.sub("_", name).strip()
+    cleaned = re.sub(r"\.{2,}", ".", cleaned).strip(". ")
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    return cleaned[:MAX_NAME] or "document"
+
+
+def format_name(pattern: str, fields: Mapping[str, str | None]) -> str:
+    """Fill a name pattern like ``"{kind}-{case_id}-{date}"``; each value is sanitised.
+
+    :raises OutputError: unknown field in the pattern (``output.bad_pattern``).
+    """
+    safe = {k: sanitize_name(v) if v else "" for k, v in fields.items()}
+    try:
+        name = pattern.format_map(safe)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise OutputError(
+            f"Bad name pattern {pattern!r}; fields: {', '.join(sorted(fields))}",
+            message_sv=f"Felaktigt namnmönster {pattern!r}; fält: {', '.join(sorted(fields))}",
+            code="output.bad_pattern",
+        ) from exc
+    return sanitize_name(name)
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically; refuse to overwrite unless ``force``.
+
+    :raises OutputError: ``output.exists``, ``output.read_only``, ``output.disk_full`` or
+        ``output.write_failed``. A failed write leaves no file behind.
+    """
+    target = Path(path)
+    folder = target.parent
+    if not force and target.exists():
+        raise OutputError(
+            f"{target.name} exists already (use --force to overwrite)",
+            message_sv=f"{target.name} finns redan (använd --force för att skriva över)",
+            code="output.exists", details={"file": target.name},
+        )
+    tmp_name = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if force:
+            os.replace(tmp_name, target)
+        else:
+            os.link(tmp_name, target)
+            os.unlink(tmp_name)
+        tmp_name = None
+        _fsync_dir(folder)
+    except FileExistsError as exc:
+        raise OutputError(
+            f"{target.name} exists already (use --force to overwrite)",
+            message_sv=f"{target.name} finns redan (använd --force för att skriva över)",
+            code="output.exists", details={"file": target.name},
+        ) from exc
+    except OSError as exc:
+        raise _map_os_error(exc, target) from exc
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _map_os_error(exc: OSError, target: Path) -> OutputError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"The disk is full; {target.name} was not written",
+                           message_sv=f"Disken är full; {target.name} skrevs inte",
+                           code="output.disk_full", details={"file": target.name})
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError(f"Cannot write to {target.parent} (read-only or no permission)",
+                           message_sv=f"Kan inte skriva i {target.parent} (skrivskyddad eller saknar behörighet)",
+                           code="output.read_only", details={"folder": str(target.parent)})
+    return OutputError(f"Could not write {target.name}: {exc.strerror}",
+                       message_sv=f"Kunde inte skriva {target.name}: {exc.strerror}",
+                       code="output.write_failed", details={"file": target.name})

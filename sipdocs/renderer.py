@@ -1,0 +1,191 @@
+"""Rendering documents: validation → context → backends → results.
+
+:class:`Renderer` is the long-lived object an integrating application (or a bulk
+worker) keeps: its backends compile each template once and cache QR codes, stylesheets
+and fonts, so the per-document cost is only the per-document work. The module-level
+:func:`sipdocs.render` uses one shared renderer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .context import make_context, resolve_lang
+from .errors import InvalidInputError, Issue, RenderError
+from .inputs import load_input
+from .output import atomic_write, format_name
+from .packs import Pack, load_pack
+from .backends import FORMATS, Backend, RenderJob, RenderOptions, create_backend
+from .limits import time_limit
+from .validation import validate
+
+__all__ = ["Renderer", "RenderResult", "Artifact", "render"]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One rendered file."""
+
+    format: str
+    data: bytes = field(repr=False)
+    filename: str
+    media_type: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """The outcome of rendering one input.
+
+    :param kind: document kind.
+    :param pack: pack id; ``pack_version`` its version.
+    :param lang: document language.
+    :param stem: default file name without extension: ``{kind}-{date}-{hash}``.
+    :param artifacts: rendered files by format (``"docx"``, ``"pdf"``).
+    :param warnings: validation warnings (rendering went on).
+    :param fields: non-sensitive fields for name patterns (kind, date, hash, case_id, lang, pack).
+    """
+
+    kind: str
+    pack: str
+    pack_version: str
+    lang: str
+    stem: str
+    artifacts: Mapping[str, Artifact]
+    warnings: tuple[Issue, ...] = ()
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, fmt: str) -> bytes:
+        return self.artifacts[fmt].data
+
+    def write(self, outdir: str | os.PathLike[str], *, force: bool = False,
+              name_pattern: str | None = None, name_fields: Mapping[str, str | None] | None = None,
+              ) -> list[Path]:
+        """Write every artifact into ``outdir`` atomically; returns the paths."""
+        stem = self.stem
+        if name_pattern:
+            stem = format_name(name_pattern, {**self.fields, **(name_fields or {})})
+        paths = []
+        for fmt, artifact in self.artifacts.items():
+            paths.append(atomic_write(Path(outdir) / f"{stem}.{_EXT[fmt]}", artifact.data, force=force))
+        return paths
+
+
+_EXT = {"docx": "docx", "pdf": "pdf"}
+_MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def content_hash(kind: str, data: Mapping[str, Any], pack: Pack, lang: str) -> str:
+    """Short hash of the normalised input, pack and language (same for docx and pdf)."""
+    canonical = json.dumps({"data": data, "pack": [pack.id, pack.version], "lang": lang},
+                           sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:10]
+
+
+class Renderer:
+    """Renders inputs to Word and PDF, compiling templates once per renderer.
+
+    :param options: backend options (time limit, size cap, PDF variant).
+    :param pack: default pack for inputs that name none (else ``national``).
+    :param lang: default language for inputs that name none (else Swedish).
+
+    Thread-safety: use one renderer per thread or process.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, options: RenderOptions | None = None, *, pack: str | Pack | None = None,
+                 lang: str | None = None) -> None:
+        self.options = options or RenderOptions()
+        self.default_pack = pack
+        self.default_lang = lang
+        self._backends: dict[str, Backend] = {}
+
+    def backend(self, fmt: str) -> Backend:
+        if fmt not in self._backends:
+            self._backends[fmt] = create_backend(fmt, self.options)
+        return self._backends[fmt]
+
+    def render(self, source: Mapping[str, Any] | str | os.PathLike[str] | bytes,
+               formats: Iterable[str] = ("docx",), pack: str | Pack | None = None,
+               lang: str | None = None) -> RenderResult:
+        """Validate and render one input.
+
+        :param source: a mapping, a JSON/YAML path or bytes.
+        :param formats: any of ``"docx"``, ``"pdf"``.
+        :param pack: pack id/folder/object; default: the input's ``"pack"``, then the renderer's.
+        :param lang: ``"sv"`` or ``"en"``; default: the input's ``"lang"``, then the renderer's.
+        :raises InvalidInputError: the input has errors (all issues attached).
+        :raises RenderError: a template or backend failed; nothing is returned half-done.
+        """
+        formats = tuple(dict.fromkeys(formats))
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise RenderError(f"Unknown output format(s): {', '.join(unknown) or '(none)'}",
+                              message_sv=f"Okänt utdataformat: {', '.join(unknown) or '(inget)'}",
+                              code="render.unknown_format")
+        data = load_input(source)
+        chosen_pack = pack if pack is not None else (
+            data.get("pack") if isinstance(data.get("pack"), str) else self.default_pack)
+        pack_obj = load_pack(chosen_pack)
+        result = validate(data, pack_obj)
+        if not result.ok:
+            raise InvalidInputError(result.issues, source=_source_name(source))
+        assert result.data is not None and result.kind is not None
+        language = resolve_lang(result.data, lang or (None if data.get("lang") else self.default_lang))
+        context = make_context(result, pack_obj, language)
+        job = RenderJob(kind=result.kind, pack=pack_obj, lang=language, context=context,
+                        options=self.options)
+        digest = content_hash(result.kind, result.data, pack_obj, language)
+        date = str(result.data.get("document_date", ""))
+        stem = f"{result.kind}-{date}-{digest}"
+        artifacts: dict[str, Artifact] = {}
+        for fmt in formats:
+            backend = self.backend(fmt)
+            with time_limit(self.options.time_limit):
+                blob = backend.render(job)
+            if len(blob) > self.options.max_output_bytes:
+                raise RenderError(
+                    f"The {fmt} output is larger than {self.options.max_output_bytes} bytes",
+                    message_sv=f"{fmt}-filen blir större än {self.options.max_output_bytes} byte",
+                    code="render.output_too_large", details={"format": fmt, "bytes": len(blob)},
+                )
+            artifacts[fmt] = Artifact(fmt, blob, f"{stem}.{_EXT[fmt]}", _MEDIA[fmt])
+        fields = {"kind": result.kind, "date": date, "hash": digest, "lang": language,
+                  "pack": pack_obj.id, "case_id": str(result.data.get("case_id") or "")}
+        return RenderResult(kind=result.kind, pack=pack_obj.id, pack_version=pack_obj.version,
+                            lang=language, stem=stem, artifacts=artifacts,
+                            warnings=result.warnings, fields=fields)
+
+
+def _source_name(source: Any) -> str | None:
+    return Path(source).name if isinstance(source, (str, os.PathLike)) else None
+
+
+_DEFAULT: Renderer | None = None
+
+
+def render(source: Mapping[str, Any] | str | os.PathLike[str] | bytes, formats: Iterable[str] = ("docx",),
+           pack: str | Pack | None = None, lang: str | None = None, **options: Any) -> RenderResult:
+    """Render one input with a shared renderer (templates compiled once per process).
+
+    Keyword ``options`` (``time_limit``, ``max_output_bytes``, ``pdf_variant``,
+    ``docx_engine``) create a dedicated renderer for this call instead.
+    """
+    global _DEFAULT
+    if options:
+        return Renderer(RenderOptions(**options)).render(source, formats, pack, lang)
+    if _DEFAULT is None:
+        _DEFAULT = Renderer()
+    return _DEFAULT.render(source, formats, pack, lang)

@@ -1,0 +1,90 @@
+"""The one Jinja environment factory: sandboxed, strict, autoescaping, with limits.
+
+Templates come from packs, and packs may come from users, so every template runs in
+an :class:`ImmutableSandboxedEnvironment` (no underscore attributes, no mutation of
+lists or dicts, ``str.format`` sandboxed) with :class:`StrictUndefined` (a missing value
+is an error, not a silently blank line on a legal document) and autoescaping (docxtpl
+otherwise silently deletes text after ``&`` or ``<``).
+
+The sandbox alone does not stop resource exhaustion: ``'a' * 10**9`` is a legal
+expression. :class:`SipdocsSandbox` therefore intercepts ``*``, ``**`` and ``+`` and
+refuses results above :data:`MAX_VALUE_SIZE`, caps ``range`` at :data:`MAX_RANGE`, and
+`sipdocs.limits.time_limit` bounds the wall-clock time of a render (main thread only, via
+``SIGALRM``).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .images import Image
+
+MAX_RANGE = 10_000
+MAX_VALUE_SIZE = 1_000_000  # characters or items produced by one operator
+
+_BINOPS = {"*": operator.mul, "**": operator.pow, "+": operator.add}
+_IMAGE_ATTRS = frozenset({"alt", "data_uri", "width_mm", "height_mm"})
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, (str, bytes, list, tuple)):
+        return len(value)
+    return 0
+
+
+class SipdocsSandbox(ImmutableSandboxedEnvironment):
+    """Immutable sandbox with operator and range limits, and a whitelist for images."""
+
+    intercepted_binops = frozenset(_BINOPS)
+
+    def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "**":
+            if isinstance(right, int) and right > 64:
+                raise SecurityError("exponent too large")
+            if isinstance(left, int) and abs(left) > 2**64:
+                raise SecurityError("base too large")
+        if operator_ == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
+                    if len(seq) * max(times, 0) > MAX_VALUE_SIZE:
+                        raise SecurityError("repetition result too large")
+        if operator_ == "+" and _size(left) + _size(right) > MAX_VALUE_SIZE:
+            raise SecurityError("concatenation result too large")
+        return _BINOPS[operator_](left, right)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, Image):
+            return attr in _IMAGE_ATTRS
+        return super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return super().is_safe_callable(obj)
+
+
+def _limited_range(*args: int) -> range:
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise SecurityError(f"range too big (more than {MAX_RANGE} items)")
+    return rng
+
+
+def make_environment(*, autoescape: bool = True, loader: Any = None) -> SipdocsSandbox:
+    """A fresh sandboxed environment as every sipdocs template is rendered with.
+
+    ``lipsum`` is removed (it is no use in documents and costs CPU); ``range`` is capped.
+    """
+    env = SipdocsSandbox(
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        loader=loader,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.globals.pop("lipsum", None)
+    env.globals["range"] = _limited_range
+    return env

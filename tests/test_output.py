@@ -1,0 +1,73 @@
+"""Output: sanitised names and atomic, non-overwriting writes."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from sipdocs.errors import OutputError
+from sipdocs.output import atomic_write, format_name, sanitize_name
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("a/b\\c", "a_b_c"),
+    ("..", "document"),
+    ("Alex Testsson", "Alex Testsson"),
+    ("x\x00y", "x_y"),
+])
+def test_sanitize(raw, expected):
+    assert sanitize_name(raw) == expected
+
+
+def test_sanitize_traversal():
+    name = sanitize_name("../../etc/passwd")
+    assert "/" not in name and ".." not in name and name.endswith("etc_passwd")
+
+
+def test_pattern_values_cannot_escape():
+    name = format_name("{kind}-{case_id}", {"kind": "plan", "case_id": "../../x"})
+    assert "/" not in name and ".." not in name
+    with pytest.raises(OutputError) as exc:
+        format_name("{nope}", {"kind": "plan"})
+    assert exc.value.code == "output.bad_pattern"
+
+
+def test_atomic_write_refuses_overwrite(tmp_path):
+    target = tmp_path / "a.docx"
+    atomic_write(target, b"one")
+    with pytest.raises(OutputError) as exc:
+        atomic_write(target, b"two")
+    assert exc.value.code == "output.exists"
+    assert target.read_bytes() == b"one"
+    atomic_write(target, b"two", force=True)
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+
+@pytest.mark.parametrize("err, code", [
+    (errno.EACCES, "output.read_only"), (errno.EROFS, "output.read_only"),
+    (errno.ENOSPC, "output.disk_full"), (errno.EIO, "output.write_failed"),
+])
+def test_os_errors_are_mapped_and_leave_nothing(tmp_path, monkeypatch, err, code):
+    real_fdopen = os.fdopen
+
+    class Failing:
+        def __init__(self, fd, mode):
+            self.fh = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            self.fh.close()
+
+        def write(self, data):
+            raise OSError(err, os.strerror(err))
+
+    monkeypatch.setattr(os, "fdopen", Failing)
+    with pytest.raises(OutputError) as exc:
+        atomic_write(tmp_path / "x.pdf", b"data")
+    assert exc.value.code == code
+    assert list(tmp_path.iterdir()) == []
