@@ -2,13 +2,190 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
 from .cli import EXIT_FAILURE, EXIT_OK, cli
 
+FORMATS = ("docx", "html")
+
 
 @cli.group()
 def forms() -> None:
     """Template packs: list, show, check, new."""
+
+
+@forms.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def list_packs(fmt: str) -> None:
+    """List the packs on the search path (SIPDOCS_PACKS, then the bundled ones)."""
+    from .packs import iter_packs
+
+    packs = list(iter_packs())
+    if fmt == "json":
+        click.echo(json.dumps([_summary(p) for p in packs], ensure_ascii=False, indent=2))
+        return
+    for pack in packs:
+        extends = f" (extends {pack.manifest['extends']})" if pack.manifest.get("extends") else ""
+        click.echo(f"{pack.id:12} {pack.version:8} {pack.name}{extends}  [{pack.path}]")
+
+
+def _summary(pack: Any) -> dict[str, Any]:
+    return {"id": pack.id, "name": pack.name, "version": pack.version, "path": str(pack.path),
+            "extends": pack.manifest.get("extends"), "region": pack.manifest.get("region", ""),
+            "languages": list(pack.languages)}
+
+
+@forms.command("show")
+@click.argument("pack")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def show(pack: str, fmt: str) -> None:
+    """Show PACK (id or folder): settings, templates, actors, languages."""
+    from .errors import PackError
+    from .kinds import KIND_IDS
+    from .packs import load_pack
+
+    p = load_pack(pack)
+    templates: dict[str, dict[str, str | None]] = {}
+    for kind in KIND_IDS:
+        templates[kind] = {}
+        for fmt_ in FORMATS:
+            try:
+                path = p.template(kind, fmt_)
+            except PackError:  # a missing template is shown, not raised
+                templates[kind][fmt_] = None
+            else:
+                templates[kind][fmt_] = _origin(p, path)
+    info = {
+        **_summary(p),
+        "description": p.manifest.get("description", ""),
+        "municipalities": list(p.manifest.get("municipalities", [])),
+        "chain": [str(c) for c in p.chain],
+        "issuers": list(p.issuers("sv")),
+        "logo": _origin(p, p.logo) if p.logo else None,
+        "legal_refs": list(p.manifest.get("legal_refs", [])),
+        "rules": p.rules.as_dict(),
+        "closure_reasons": list(p.closure_reasons),
+        "actors": [{"id": a.id, "organisation": a.organisation, "kind": a.kind,
+                    "principal": a.principal, "evaluation_url": a.evaluation_url} for a in p.actors],
+        "templates": templates,
+    }
+    if fmt == "json":
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"{p.id} {p.version} – {p.name}")
+    if info["description"]:
+        click.echo(f"  {info['description']}")
+    click.echo(f"  folder:     {p.path}")
+    if len(p.chain) > 1:
+        click.echo(f"  extends:    {' → '.join(c.name for c in p.chain[1:])}")
+    click.echo(f"  languages:  {', '.join(info['languages'])}")
+    click.echo(f"  issuers:    {'; '.join(info['issuers'])}")
+    click.echo(f"  logo:       {info['logo']}")
+    click.echo("  rules:")
+    for key, value in info["rules"].items():
+        click.echo(f"    {key:28} {value}")
+    click.echo(f"  closure reasons: {', '.join(info['closure_reasons'])}")
+    click.echo("  legal references:")
+    for ref in info["legal_refs"]:
+        click.echo(f"    {ref['from']} – {ref.get('until', '')}: {ref['sv']}")
+    click.echo("  actors:")
+    for actor in info["actors"] or []:
+        click.echo(f"    {actor['id']:26} {actor['kind']:14} {actor['organisation']}  {actor['evaluation_url'] or ''}")
+    click.echo("  templates:")
+    for kind, by_fmt in templates.items():
+        shown = ", ".join(f"{f}: {v or 'MISSING'}" for f, v in by_fmt.items())
+        click.echo(f"    {kind:12} {shown}")
+
+
+def _origin(pack: Any, path: Path) -> str:
+    for root in pack.chain:
+        if path.is_relative_to(root):
+            return f"{root.name}/{path.relative_to(root)}"
+    return str(path)
+
+
+_NEW_MANIFEST = '''# Template pack "{name}" – extends "{extends}" and overrides only what it ships itself.
+# Validate with: sipdocs forms check {folder}
+id = "{name}"
+name = "{title}"
+version = "0.1.0"
+extends = "{extends}"
+description = ""
+region = ""
+municipalities = []
+issuers = [{{ name = "{title}" }}]
+# Put your logo (PNG) in assets/ and uncomment:
+# logo = "assets/logo.png"
+# logo_alt = "{title}"
+
+# Rule parameters you want to change (see `sipdocs forms show {extends}` for all of them):
+[rules]
+# min_sectors_level = "error"
+# min_days_invite_to_meeting = 21
+# evaluation_on = ["plan", "followup", "closure"]
+
+# Actors with evaluation links (one QR code each on plans, follow-ups and closures):
+# [[actors]]
+# id = "skolan"
+# organisation = "Skolan"
+# kind = "SKOLA"
+# principal = "kommun"
+# evaluation_url = "https://example.org/utvardering/skolan"
+'''
+
+_NEW_CATALOGUE = '''# Texts that differ from "{extends}" (same keys as its i18n/{lang}.toml). Example:
+# [invitation]
+# title = "..."
+'''
+
+_NEW_README = '''# {name}
+
+A sipdocs template pack extending `{extends}`.
+
+* `pack.toml` – settings, rule parameters, actors with evaluation links.
+* `i18n/sv.toml`, `i18n/en.toml` – only the texts you change.
+* `templates/` – copy a template from `{extends}` here (same file name, e.g. `plan.docx` or
+  `plan.html`) to override it; everything else is inherited.
+* `assets/` – your logo (PNG) and other images.
+
+Check it with `sipdocs forms check {folder}` and render with `--pack {folder}`.
+'''
+
+
+@forms.command("new")
+@click.argument("name")
+@click.option("--extends", "extends", default="national", show_default=True, help="Pack to inherit from.")
+@click.option("-o", "--outdir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Folder in which to create the pack folder.")
+@click.option("--title", default=None, help="Display name (default: NAME).")
+def new(name: str, extends: str, outdir: str, title: str | None) -> None:
+    """Scaffold a new pack NAME that extends another pack (default: national)."""
+    from .errors import OutputError
+    from .output import atomic_write
+    from .packs import load_pack
+
+    if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+        raise click.BadParameter("use lower-case letters, digits, '-' and '_' (starting with a letter)",
+                                 param_hint="NAME")
+    parent = load_pack(extends)  # fails early with pack.not_found
+    folder = Path(outdir) / name
+    if folder.exists() and any(folder.iterdir()):
+        raise OutputError(f"{folder} exists and is not empty",
+                          message_sv=f"{folder} finns redan och är inte tom", code="output.exists")
+    fields = {"name": name, "extends": parent.id, "title": title or name, "folder": str(folder)}
+    atomic_write(folder / "pack.toml", _NEW_MANIFEST.format(**fields).encode("utf-8"))
+    for lang in parent.languages:
+        atomic_write(folder / "i18n" / f"{lang}.toml",
+                     _NEW_CATALOGUE.format(lang=lang, **fields).encode("utf-8"))
+    atomic_write(folder / "README.md", _NEW_README.format(**fields).encode("utf-8"))
+    (folder / "templates").mkdir(exist_ok=True)
+    (folder / "assets").mkdir(exist_ok=True)
+    load_pack(str(folder.resolve()))  # the scaffold must load
+    click.echo(str(folder))
+    sys.exit(EXIT_OK)

@@ -525,8 +525,9 @@ def _intake_note(b: _Builder, ctx: Ctx) -> None:
     ctx.update(
         sender=b.staff(d.get("sender")),
         meeting_date=b.fmt.date(d.get("meeting_date")),
-        registration={"info_type": reg.get("info_type"), "subtype": reg.get("subtype"),
-                      "template": reg.get("template")},
+        registration={"info_type": reg.get("info_type") or b.t["intake_note"]["default_info_type"],
+                      "subtype": reg.get("subtype") or b.t["intake_note"]["default_subtype"],
+                      "template": reg.get("template") or b.t["intake_note"]["default_template"]},
         entries=[{
             "date": b.fmt.date(e.get("date")), "kind_label": b.label("entry_kind", e.get("kind")),
             "text": e.get("text"), "consent_verified": bool(e.get("consent_verified")),

@@ -93,10 +93,4 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
             dist.setdefault("copy_to_family", True)
     if out.get("kind") == "closure":
         out.setdefault("family_informed", True)
-    if out.get("kind") == "intake_note":
-        reg = out.setdefault("registration", {})
-        if isinstance(reg, dict):
-            reg.setdefault("info_type", "förfrågan")
-            reg.setdefault("subtype", "annan")
-            reg.setdefault("template", "Inkommande information")
     return out
