@@ -174,3 +174,22 @@ def bundled_schema(name: str) -> dict[str, Any]:
     schema = fix(schema)
     schema["$defs"] = {**fix(defs), **schema.get("$defs", {})}
     return schema
+
+
+def inlined_schema(name: str) -> dict[str, Any]:
+    """A copy of a kind's schema with every ``$ref`` replaced by its target (no ``$id``/``$defs``).
+
+    For tools without ``$ref`` support (and hypothesis-jsonschema, which cannot resolve
+    non-URL ids). sipdocs' schemas have no recursive references, so this terminates.
+    """
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(_resolve(node))
+            return {k: inline(v) for k, v in node.items() if k not in ("$id", "$defs", "$schema")}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(copy.deepcopy(load_schema(name)))
