@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from .api import list_packs as list_packs
-from .context import build_context as build_context
 from .api import validate as validate
 from .errors import BackendUnavailableError as BackendUnavailableError
 from .errors import InputError as InputError
@@ -33,22 +32,40 @@ from .errors import TemplateSecurityError as TemplateSecurityError
 from .kinds import KINDS as KINDS
 from .packs import Pack as Pack
 from .packs import load_pack as load_pack
-from .backends import RenderOptions as RenderOptions
-from .renderer import Artifact as Artifact
-from .renderer import Renderer as Renderer
-from .renderer import RenderResult as RenderResult
-from .renderer import render as render
 from .validation import ValidationResult as ValidationResult
 
 
 
+# Rendering names are imported on first use, so `sipdocs validate` and `import sipdocs`
+# stay light (the CLI's start-up time is part of the product).
+_LAZY = {
+    "render": ("renderer", "render"),
+    "Renderer": ("renderer", "Renderer"),
+    "RenderResult": ("renderer", "RenderResult"),
+    "Artifact": ("renderer", "Artifact"),
+    "RenderOptions": ("backends", "RenderOptions"),
+    "build_context": ("context", "build_context"),
+}
+
+
 def __getattr__(name: str) -> Any:
-    # importlib.metadata costs ~50 ms; only pay for it when the version is asked for.
     if name == "__version__":
+        # importlib.metadata costs ~50 ms; only pay for it when the version is asked for.
         from ._version import version
 
         return version()
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attr = _LAZY[name]
+        value = getattr(import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'sipdocs' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "__version__",
