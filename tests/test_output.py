@@ -71,3 +71,15 @@ def test_os_errors_are_mapped_and_leave_nothing(tmp_path, monkeypatch, err, code
         atomic_write(tmp_path / "x.pdf", b"data")
     assert exc.value.code == code
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind, code", [("full", "output.disk_full"), ("read_only", "output.read_only")])
+def test_full_disk_and_read_only_folder_leave_no_file(monkeypatch, kind, code):
+    from .faults import fault_folder
+
+    with fault_folder(kind, monkeypatch) as (folder, real):
+        before = sorted(p.name for p in folder.iterdir())
+        with pytest.raises(OutputError) as exc:
+            atomic_write(folder / "plan.pdf", b"%PDF-1.7\n" + b"x" * 100_000)
+        assert exc.value.code == code
+        assert sorted(p.name for p in folder.iterdir()) == before  # no partial or temp file
