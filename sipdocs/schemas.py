@@ -116,41 +116,33 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def subschema(name: str, path: tuple[str | int, ...]) -> dict[str, Any] | None:
-    """The (resolved) schema node describing the instance at ``path``, or ``None``."""
+def _walk(name: str, path: tuple[str | int, ...]) -> tuple[dict[str, Any] | None, str | None]:
+    """The schema node at ``path`` (unresolved) and the nearest title met on the way."""
     node: dict[str, Any] | None = load_schema(name)
+    title = None
     for token in path:
         if node is None:
-            return None
+            break
         node = _resolve(node)
-        if isinstance(token, int) or (isinstance(token, str) and token.isdigit()
-                                      and "items" in node):
-            node = node.get("items")
-        else:
-            node = node.get("properties", {}).get(token)
+        is_index = isinstance(token, int) or (isinstance(token, str) and token.isdigit()
+                                              and "items" in node)
+        node = node.get("items") if is_index else node.get("properties", {}).get(token)
+        if node is not None and (not is_index or title is None):
+            # a property's own title wins over its $ref target's; items keep the list's title
+            title = node.get("title") or _resolve(node).get("title") or title
+    return node, title
+
+
+def subschema(name: str, path: tuple[str | int, ...]) -> dict[str, Any] | None:
+    """The (resolved) schema node describing the instance at ``path``, or ``None``."""
+    node, _ = _walk(name, path)
     return _resolve(node) if node is not None else None
 
 
 @lru_cache(maxsize=4096)
 def field_title(name: str, path: tuple[str | int, ...]) -> str | None:
     """The Swedish ``title`` of the field at ``path`` (the property's own title wins over its ``$ref``'s)."""
-    node: dict[str, Any] | None = load_schema(name)
-    title = None
-    for token in path:
-        if node is None:
-            return title
-        node = _resolve(node)
-        if isinstance(token, int) or (isinstance(token, str) and token.isdigit()
-                                      and "items" in node):
-            node = node.get("items")
-            if node is not None and "title" in node and title is None:
-                title = node["title"]
-            continue
-        node = node.get("properties", {}).get(token)
-        if node is None:
-            return title
-        title = node.get("title") or _resolve(node).get("title")
-    return title
+    return _walk(name, path)[1]
 
 
 def bundled_schema(name: str) -> dict[str, Any]:

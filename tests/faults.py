@@ -22,6 +22,29 @@ def _mount(target: Path, options: str) -> bool:
     return result.returncode == 0
 
 
+def fail_writes(monkeypatch, code: int) -> None:
+    """Make every ``os.fdopen(...).write`` raise ``OSError(code)`` (simulated fault)."""
+    real_fdopen = os.fdopen
+
+    class Failing:
+        def __init__(self, fd, mode="r", *a, **k):
+            self.fh = real_fdopen(fd, mode, *a, **k)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            raise OSError(code, os.strerror(code))
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    monkeypatch.setattr(os, "fdopen", Failing)
+
+
 @contextlib.contextmanager
 def fault_folder(kind: str, monkeypatch) -> Iterator[tuple[Path, bool]]:
     """Yield (folder, real) where writing fails: ``kind`` is ``"full"`` or ``"read_only"``."""
@@ -37,26 +60,7 @@ def fault_folder(kind: str, monkeypatch) -> Iterator[tuple[Path, bool]]:
                 except OSError:
                     pass
         if not real:
-            code = errno.ENOSPC if kind == "full" else errno.EROFS
-            real_fdopen = os.fdopen
-
-            class Failing:
-                def __init__(self, fd, mode="r", *a, **k):
-                    self.fh = real_fdopen(fd, mode, *a, **k)
-
-                def __enter__(self):
-                    return self
-
-                def __exit__(self, *exc):
-                    self.fh.close()
-
-                def write(self, data):
-                    raise OSError(code, os.strerror(code))
-
-                def __getattr__(self, name):
-                    return getattr(self.fh, name)
-
-            monkeypatch.setattr(os, "fdopen", Failing)
+            fail_writes(monkeypatch, errno.ENOSPC if kind == "full" else errno.EROFS)
         yield folder, real
     finally:
         if real:

@@ -51,22 +51,9 @@ def test_atomic_write_refuses_overwrite(tmp_path):
     (errno.ENOSPC, "output.disk_full"), (errno.EIO, "output.write_failed"),
 ])
 def test_os_errors_are_mapped_and_leave_nothing(tmp_path, monkeypatch, err, code):
-    real_fdopen = os.fdopen
+    from .faults import fail_writes
 
-    class Failing:
-        def __init__(self, fd, mode):
-            self.fh = real_fdopen(fd, mode)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *a):
-            self.fh.close()
-
-        def write(self, data):
-            raise OSError(err, os.strerror(err))
-
-    monkeypatch.setattr(os, "fdopen", Failing)
+    fail_writes(monkeypatch, err)
     with pytest.raises(OutputError) as exc:
         atomic_write(tmp_path / "x.pdf", b"data")
     assert exc.value.code == code
