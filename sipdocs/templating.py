@@ -18,7 +18,11 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from datetime import date
+
 from jinja2 import StrictUndefined
+from jinja2.runtime import LoopContext
+from jinja2.utils import Cycler, Joiner, Namespace
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -29,6 +33,7 @@ MAX_VALUE_SIZE = 1_000_000  # characters or items produced by one operator
 
 _BINOPS = {"*": operator.mul, "**": operator.pow, "+": operator.add}
 _IMAGE_ATTRS = frozenset({"alt", "data_uri", "width_mm", "height_mm"})
+_PLAIN = (str, int, float, bool, list, tuple, dict, type(None), date, LoopContext, Namespace, Cycler, Joiner)
 
 
 def _size(value: Any) -> int:
@@ -58,8 +63,13 @@ class SipdocsSandbox(ImmutableSandboxedEnvironment):
         return _BINOPS[operator_](left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Templates may read attributes of plain data and of Jinja's own helpers only.
+        # Any other object (docxtpl's InlineImage.tpl, a python-docx Document …) would
+        # hand the template the renderer itself: the document-merge-service escape.
         if isinstance(obj, Image):
             return attr in _IMAGE_ATTRS
+        if not isinstance(obj, _PLAIN):
+            return False
         return super().is_safe_attribute(obj, attr, value)
 
     def is_safe_callable(self, obj: Any) -> bool:

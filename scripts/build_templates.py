@@ -1,0 +1,927 @@
+"""Build the national pack's templates: one layout per document, written as Word AND HTML.
+
+    python scripts/build_templates.py            # writes forms/national/templates/*.docx|*.html
+
+Each document is described once (the LAYOUTS below) as a list of blocks — headings,
+paragraphs, label/value tables, loop tables, lists, evaluation QR codes, signatures —
+whose contents are Jinja snippets over the context of :func:`sipdocs.build_context`.
+The same description is emitted as a docxtpl Word template (every tag typed into ONE run,
+``{%p %}``/``{%tr %}`` for structure, repeating table header rows, Word styles) and as a
+Jinja HTML template (semantic headings and tables for PDF/UA). So both formats carry
+the same sections in the same order, and no fixed text lives in a template: all of it
+comes from the catalogues (``t.*``).
+
+The generated files are ordinary templates: a municipality may open the .docx in Word
+or the .html in an editor and change them; this script is only how the national ones
+were made.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence, Union
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "forms" / "national" / "templates"
+
+
+# --- the layout vocabulary ------------------------------------------------------------------
+
+def v(expr: str) -> str:
+    """A value: prints nothing for None (never the word 'None')."""
+    return "{{ (%s) if (%s) is not none else '' }}" % (expr, expr)
+
+
+def staff(p: str) -> str:
+    """One line for a member of staff (name, title, organisation, unit, principal, phone, e-mail)."""
+    return ("{{ [%(p)s.name, %(p)s.title, %(p)s.organisation, %(p)s.unit, %(p)s.principal_label, "
+            "%(p)s.phone, %(p)s.email] | select | join(', ') }}" % {"p": p})
+
+
+@dataclass
+class B:
+    """Bold run (labels)."""
+    text: str
+
+
+Run = Union[str, B]
+
+
+@dataclass
+class H1:
+    text: str
+
+
+@dataclass
+class H2:
+    text: str
+
+
+@dataclass
+class P:
+    runs: Sequence[Run]
+    style: str = "Normal"
+
+
+@dataclass
+class Text:
+    """A long text value (line breaks kept)."""
+    expr: str
+
+
+@dataclass
+class If:
+    cond: str
+    blocks: Sequence["Block"]
+
+
+@dataclass
+class Fields:
+    """Label/value rows; a row with a condition is shown only when it holds."""
+    rows: Sequence[tuple[str, str] | tuple[str, str, str]]
+
+
+@dataclass
+class Table:
+    headers: Sequence[str]
+    loop: str            # e.g. "g in guardians"
+    cells: Sequence[str]
+    widths: Sequence[int] = ()
+
+
+@dataclass
+class Bullets:
+    loop: str
+    item: str
+
+
+@dataclass
+class Evaluation:
+    pass
+
+
+@dataclass
+class Signatures:
+    loop: str
+    name: str
+    role: str
+
+
+Block = Union[H1, H2, P, Text, If, Fields, Table, Bullets, Evaluation, Signatures]
+
+
+def para(*runs: Run) -> P:
+    return P(list(runs))
+
+
+def label_line(label: str, value: str) -> P:
+    return P([B(label + ": "), value])
+
+
+# --- reusable sections ------------------------------------------------------------------------
+
+def contact(p: str, key: str) -> str:
+    """Address/phone/e-mail of a family member, or 'contact via the convener' when protected."""
+    return ("{%% if %(p)s.protected %%}{{ %(p)s.contact_note }}{%% else %%}%(val)s{%% endif %%}"
+            % {"p": p, "val": v(f"{p}.{key}")})
+
+
+def child_fields(heading: str, school: bool = True) -> list[Block]:
+    rows: list = [
+        ("{{ t.label.name }}", v("child.name")),
+        ("{{ t.label.personal_number }}", v("child.personal_number"), "child.personal_number"),
+        ("{{ t.label.age }}", v("child.age_text"), "child.age_text"),
+    ]
+    if school:
+        rows.append(("{{ t.label.school }}", v("child.school"), "child.school"))
+    rows += [
+        ("{{ t.label.address }}", contact("child", "address"), "child.protected or child.address"),
+        ("{{ t.label.phone }}", contact("child", "phone"), "child.phone"),
+    ]
+    return [H2(heading), Fields(rows)]
+
+
+GUARDIANS = Table(
+    ["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.phone }}", "{{ t.label.email }}",
+     "{{ t.label.address }}"],
+    "g in guardians",
+    [v("g.name"), v("g.relation_label"), contact("g", "phone"), contact("g", "email"), contact("g", "address")],
+)
+
+RELATIVES = Table(
+    ["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.role }}", "{{ t.label.phone }}"],
+    "r in relatives",
+    [v("r.name"), v("r.relation"), v("r.role_label"), contact("r", "phone")],
+)
+
+INTERPRETERS: list[Block] = [
+    If("interpreters", [
+        H2("{{ t.common.interpreter_heading }}"),
+        Table(["{{ t.common.interpreter_for }}", "{{ t.label.language }}", "{{ t.label.interpreter_mode }}"],
+              "i in interpreters", [v("i.name"), v("i.language"), v("i.mode_label")]),
+        para(v("interpreter_notice")),
+    ]),
+]
+
+
+def family(heading: str) -> list[Block]:
+    return [
+        *child_fields(heading),
+        If("guardians", [H2("{{ t.label.guardians }}"), GUARDIANS]),
+        If("relatives", [H2("{{ t.label.relatives }}"), RELATIVES]),
+        *INTERPRETERS,
+    ]
+
+
+def participants(loop: str, type_column: bool = False) -> Table:
+    headers = ["{{ t.label.organisation }}", "{{ t.label.actor_kind }}", "{{ t.label.function }}",
+               "{{ t.label.name }}", "{{ t.label.phone }}"]
+    cells = [
+        v("a.organisation") + "{% if a.principal_label %} ({{ a.principal_label }}){% endif %}",
+        v("a.kind_label"),
+        v("a.function"),
+        v("a.name") + "{% if a.substitute %} – {{ t.label.substitute }}: {{ a.substitute }}{% endif %}",
+        "{{ [a.phone, a.email, a.address] | select | join(', ') }}",
+    ]
+    if type_column:
+        headers.append("{{ t.label.invitation_type }}")
+        cells.append(v("a.invitation_type_label"))
+    return Table(headers, f"a in {loop}", cells)
+
+
+def meeting_fields() -> Fields:
+    return Fields([
+        ("{{ t.label.time }}", v("meeting.when")),
+        ("{{ t.label.location }}", v("meeting.location"), "meeting.location"),
+        ("{{ t.label.meeting_form }}", v("meeting.form_label"), "meeting.form_label"),
+        ("{{ t.label.link }}", v("meeting.link"), "meeting.link"),
+        ("{{ t.label.meeting_type }}", v("meeting_type_label")
+         + "{% if followup_number %} {{ followup_number }}{% endif %}", "meeting_type_label"),
+    ])
+
+
+def participation(prefix: str) -> list[Block]:
+    return [
+        H2(f"{{{{ t.{prefix}.participation_heading }}}}"),
+        Fields([
+            ("{{ t.label.role }}", v("child_participation.mode_label")),
+            (f"{{{{ t.{prefix}.views_how }}}}", v("child_participation.views_how"), "child_participation.views_how"),
+            (f"{{{{ t.{prefix}.reports_back }}}}", v("child_participation.reports_back"),
+             "child_participation.reports_back"),
+        ]),
+    ]
+
+
+def interventions_table(loop: str) -> Table:
+    return Table(
+        ["{{ t.plan.col_what }}", "{{ t.plan.col_responsible }}", "{{ t.plan.col_when }}",
+         "{{ t.plan.col_where }}", "{{ t.plan.col_status }}"],
+        f"i in {loop}",
+        [
+            v("i.what") + "{% if i.goal %}\n{{ t.plan.col_goal }}: {{ i.goal }}{% endif %}",
+            v("i.responsible") + "{% if i.principal_label %} ({{ i.principal_label }}){% endif %}"
+            "{% if i.contact %}\n{{ t.plan.col_contact }}: " + staff("i.contact") + "{% endif %}",
+            v("i.start") + "\n" + v("i.frequency"),
+            v("i.where"),
+            v("i.status_label"),
+        ],
+    )
+
+
+def consent_summary() -> If:
+    return If("consent", [
+        H2("{{ t.plan.consent_heading }}"),
+        Fields([
+            ("{{ t.plan.consent_text }}", v("consent.given_by_text"), "consent.given_by_text"),
+            ("{{ t.plan.consent_date }}", v("consent.date"), "consent.date"),
+            ("{{ t.invitation.consent_form }}", v("consent.form_label"), "consent.form_label"),
+            ("{{ t.invitation.consent_obtained_by }}", v("consent.obtained_by"), "consent.obtained_by"),
+            ("{{ t.plan.consent_valid_until }}", v("consent.valid_until"), "consent.valid_until"),
+        ]),
+    ])
+
+
+def responsibility() -> list[Block]:
+    return [
+        H2("{{ t.plan.responsibility_heading }}"),
+        Fields([
+            ("{{ t.plan.lead_responsible }}",
+             "{{ [lead_responsible.name, lead_responsible.title, lead_responsible.organisation, "
+             "lead_responsible.principal_label, lead_responsible.phone, lead_responsible.email]"
+             " | select | join(', ') }}", "lead_responsible"),
+            ("{{ t.plan.family_contact }}", staff("family_contact"), "family_contact"),
+        ]),
+    ]
+
+
+def booking_fields(b: str) -> Fields:
+    return Fields([
+        ("{{ t.plan.followup_when }}", v(f"{b}.when")),
+        ("{{ t.label.location }}", v(f"{b}.location"), f"{b}.location"),
+        ("{{ t.label.meeting_form }}", v(f"{b}.form_label"), f"{b}.form_label"),
+        ("{{ t.label.convened_by }}", v(f"{b}.convened_by"), f"{b}.convened_by"),
+        ("{{ t.label.informs_participants }}", v(f"{b}.informs_participants"), f"{b}.informs_participants"),
+    ])
+
+
+def distribution() -> If:
+    return If("distribution and distribution.recipients", [
+        H2("{{ t.common.distribution }}"),
+        Bullets("r in distribution.recipients", v("r")),
+    ])
+
+
+def optional_text(cond: str, heading: str) -> If:
+    return If(cond, [H2(heading), Text(cond)])
+
+
+def roles() -> list[Block]:
+    return [
+        H2("{{ t.plan.roles_heading }}"),
+        Fields([
+            ("{{ t.label.chair }}", staff("chair"), "chair"),
+            ("{{ t.label.note_taker }}", staff("note_taker"), "note_taker"),
+        ]),
+    ]
+
+
+def rest_of_meeting(prefix: str) -> list[Block]:
+    return [
+        H2("{{ t.plan.participants_heading }}"),
+        participants("attendees"),
+        If("absent", [H2("{{ t.plan.absent_heading }}"), participants("absent")]),
+        *roles(),
+        *participation("plan"),
+        optional_text("child_views", "{{ t.plan.child_views_heading }}"),
+        consent_summary(),
+    ]
+
+
+# --- the six documents --------------------------------------------------------------------------
+
+INVITATION: list[Block] = [
+    H1("{{ doc.title }}"),
+    para("{{ t.invitation.intro }}"),
+    para("{{ t.invitation.what_is_sip }}"),
+    H2("{{ t.invitation.convener_heading }}"),
+    Fields([
+        ("{{ t.label.name }}", v("convener.name")),
+        ("{{ t.label.title }}", v("convener.title"), "convener.title"),
+        ("{{ t.label.organisation }}", "{{ [convener.organisation, convener.unit] | select | join(', ') }}",
+         "convener.organisation or convener.unit"),
+        ("{{ t.label.principal }}", v("convener.principal_label"), "convener.principal_label"),
+        ("{{ t.label.phone }}", v("convener.phone"), "convener.phone"),
+        ("{{ t.label.email }}", v("convener.email"), "convener.email"),
+        ("{{ t.label.address }}", v("convener.address"), "convener.address"),
+    ]),
+    *family("{{ t.invitation.child_heading }}"),
+    H2("{{ t.invitation.meeting_heading }}"),
+    meeting_fields(),
+    If("need_identified_date", [label_line("{{ t.invitation.need_identified }}", v("need_identified_date"))]),
+    H2("{{ t.invitation.purpose_heading }}"),
+    Text("purpose"),
+    If("goal_picture", [P([B("{{ t.invitation.goal_picture }}")]), Text("goal_picture")]),
+    H2("{{ t.invitation.invitees_heading }}"),
+    participants("invitees", type_column=True),
+    *participation("invitation"),
+    If("accessibility_needs", [H2("{{ t.invitation.special_heading }}"),
+                               label_line("{{ t.invitation.accessibility }}", v("accessibility_needs"))]),
+    H2("{{ t.invitation.consent_heading }}"),
+    If("consent.obtained", [para("{{ t.invitation.consent_obtained }}")]),
+    Fields([
+        ("{{ t.invitation.consent_date }}", v("consent.date"), "consent.date"),
+        ("{{ t.invitation.consent_given_by }}", v("consent.given_by_text"), "consent.given_by_text"),
+        ("{{ t.invitation.consent_form }}", v("consent.form_label"), "consent.form_label"),
+        ("{{ t.invitation.consent_obtained_by }}", v("consent.obtained_by"), "consent.obtained_by"),
+        ("{{ t.invitation.consent_valid_until }}", v("consent.valid_until"), "consent.valid_until"),
+    ]),
+    If("roles.chair or roles.note_taker", [
+        H2("{{ t.invitation.roles_heading }}"),
+        Fields([
+            ("{{ t.label.chair }}", staff("roles.chair"), "roles.chair"),
+            ("{{ t.label.note_taker }}", staff("roles.note_taker"), "roles.note_taker"),
+        ]),
+    ]),
+    H2("{{ t.invitation.reply_heading }}"),
+    label_line("{{ t.invitation.reply_by }}", v("confirm_by")),
+    para("{{ t.invitation.reply_text }}"),
+    para("{{ t.invitation.routing_text }}"),
+    H2("{{ t.invitation.prepare_heading }}"),
+    para("{{ t.invitation.prepare_text }}"),
+    para("{{ t.common.no_one_decides_for_others }}"),
+    para("{{ t.common.no_queue_priority }}"),
+    para("{{ t.common.duty_to_report }}"),
+    Evaluation(),
+    distribution(),
+    If("distribution and distribution.copy_to_family", [para("{{ t.invitation.copy_note }}")]),
+    If("enclosures", [H2("{{ t.common.enclosures }}"), Bullets("e in enclosures", v("e"))]),
+]
+
+CONSENT: list[Block] = [
+    H1("{{ doc.title }}"),
+    para("{{ t.consent.intro }}"),
+    *child_fields("{{ t.consent.child_heading }}"),
+    If("guardians", [H2("{{ t.label.guardians }}"), GUARDIANS]),
+    *INTERPRETERS,
+    H2("{{ t.consent.purposes_heading }}"),
+    Bullets("p in purpose_choices", "{% if p.checked %}☒{% else %}☐{% endif %} {{ p.label }}"),
+    If("purpose_other", [label_line("{{ t.consent.purpose_other }}", v("purpose_other"))]),
+    H2("{{ t.consent.parties_heading }}"),
+    Table(["{{ t.label.organisation }}", "{{ t.label.actor_kind }}", "{{ t.label.principal }}"],
+          "p in parties", ["☒ " + v("p.organisation"), v("p.kind_label"), v("p.principal_label")]),
+    H2("{{ t.consent.information_heading }}"),
+    Text("information_covered"),
+    optional_text("exclusions", "{{ t.consent.exclusions_heading }}"),
+    H2("{{ t.consent.validity_heading }}"),
+    Fields([
+        ("{{ t.consent.valid_from }}", v("valid_from")),
+        ("{{ t.consent.valid_until }}", v("valid_until")),
+        ("{{ t.consent.process_end }}", v("process_end"), "process_end"),
+    ]),
+    para("{{ t.consent.validity_text }}"),
+    H2("{{ t.consent.form_heading }}"),
+    label_line("{{ t.consent.form }}", v("form_label")),
+    If("documented_in", [
+        P([B("{{ t.consent.documented_in }}")]),
+        Fields([
+            ("{{ t.consent.documented_system }}", v("documented_in.system")),
+            ("{{ t.consent.documented_date }}", v("documented_in.date")),
+            ("{{ t.consent.documented_by }}", v("documented_in.documented_by")),
+        ]),
+    ]),
+    H2("{{ t.consent.persons_heading }}"),
+    Table(["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.date }}", "{{ t.consent.form }}",
+           "{{ t.consent.documented_by }}"],
+          "s in consenting_persons",
+          [v("s.name"), v("s.relation_label"), v("s.date"), v("s.form_label"), v("s.documented_by")]),
+    optional_text("child_view", "{{ t.consent.child_view_heading }}"),
+    If("withdrawal", [
+        H2("{{ t.consent.withdrawal_heading }}"),
+        Fields([
+            ("{{ t.consent.withdrawal_date }}", v("withdrawal.date")),
+            ("{{ t.consent.withdrawal_by }}", v("withdrawal.by")),
+            ("{{ t.consent.withdrawal_received_by }}", v("withdrawal.received_by"), "withdrawal.received_by"),
+        ]),
+    ]),
+    If("obtained_by", [H2("{{ t.consent.obtained_by_heading }}"), para(staff("obtained_by"))]),
+    H2("{{ t.consent.rights_heading }}"),
+    para("{{ t.consent.right_to_withdraw }}"),
+    para("{{ t.consent.no_blanket_consent }}"),
+    para("{{ t.consent.without_consent }}"),
+    para("{{ t.consent.each_party_documents }}"),
+    Signatures("s in consenting_persons", "s.name", "s.relation_label"),
+]
+
+EMBEDDED_CONSENT = If("consent_embedded and consent", [
+    H2("{{ t.plan.embedded_consent_heading }}"),
+    P([B("{{ t.consent.purposes_heading }}")]),
+    Bullets("p in consent.purposes", v("p")),
+    P([B("{{ t.consent.parties_heading }}")]),
+    Bullets("p in consent.parties", "{{ [p.organisation, p.kind_label, p.principal_label] | select | join(', ') }}"),
+    If("consent.information_covered", [P([B("{{ t.consent.information_heading }}")]),
+                                       Text("consent.information_covered")]),
+    If("consent.exclusions", [P([B("{{ t.consent.exclusions_heading }}")]), Text("consent.exclusions")]),
+    para("{{ t.consent.validity_text }}"),
+    para("{{ t.consent.right_to_withdraw }}"),
+])
+
+PLAN: list[Block] = [
+    H1("{{ doc.title }}"),
+    para("{{ t.plan.intro }}"),
+    EMBEDDED_CONSENT,
+    H2("{{ t.plan.meeting_heading }}"),
+    meeting_fields(),
+    *family("{{ t.plan.family_heading }}"),
+    *rest_of_meeting("plan"),
+    H2("{{ t.plan.purpose_heading }}"),
+    Text("purpose"),
+    H2("{{ t.plan.situation_heading }}"),
+    P([B("{{ t.plan.works_well }}")]),
+    Text("current_situation.works_well"),
+    P([B("{{ t.plan.does_not_work }}")]),
+    Text("current_situation.does_not_work"),
+    H2("{{ t.plan.needs_heading }}"),
+    Bullets("n in needs", v("n")),
+    H2("{{ t.plan.goals_heading }}"),
+    P([B("{{ t.plan.long_term_goal }}")]),
+    Text("long_term_goal"),
+    P([B("{{ t.plan.short_term_goals }}")]),
+    Bullets("g in short_term_goals", v("g")),
+    H2("{{ t.plan.interventions_heading }}"),
+    interventions_table("interventions"),
+    optional_text("family_contribution", "{{ t.plan.family_contribution_heading }}"),
+    optional_text("disagreements", "{{ t.plan.disagreements_heading }}"),
+    *responsibility(),
+    H2("{{ t.plan.followup_heading }}"),
+    If("closes_process", [para("{{ t.plan.closes_process }}")]),
+    If("followup", [booking_fields("followup")]),
+    para(v("followup_convener_text")),
+    optional_text("summary", "{{ t.plan.summary_heading }}"),
+    Evaluation(),
+    H2("{{ t.plan.original_heading }}"),
+    para(v("original_kept_by_text")),
+    para("{{ t.plan.copies_text }}"),
+    distribution(),
+    If("show_signatures and signatures", [Signatures("s in signatures", "s.name",
+                                                     "[s.relation_label, s.organisation] | select | join(', ')")]),
+]
+
+FOLLOWUP: list[Block] = [
+    H1("{{ doc.title }}"),
+    para("{{ t.followup.intro }}"),
+    H2("{{ t.plan.meeting_heading }}"),
+    meeting_fields(),
+    label_line("{{ t.followup.previous_meeting }}", v("previous_meeting_date")),
+    *family("{{ t.plan.family_heading }}"),
+    *rest_of_meeting("followup"),
+    H2("{{ t.followup.reviews_heading }}"),
+    Table(["{{ t.followup.col_intervention }}", "{{ t.followup.col_carried_out }}",
+           "{{ t.followup.col_working }}", "{{ t.followup.col_right_order }}", "{{ t.followup.col_effect }}"],
+          "r in intervention_reviews",
+          [v("r.intervention") + "{% if r.responsible %}\n{{ t.followup.col_responsible }}: {{ r.responsible }}{% endif %}",
+           v("r.carried_out_label"), v("r.working_label"), v("r.right_order_label"),
+           v("r.effect") + "{% if r.comment %}\n{{ t.followup.col_comment }}: {{ r.comment }}{% endif %}"]),
+    H2("{{ t.followup.goals_heading }}"),
+    label_line("{{ t.followup.assessment }}", v("goals_met.assessment_label")),
+    If("goals_met.comment", [Text("goals_met.comment")]),
+    optional_text("changed_needs", "{{ t.followup.changed_needs_heading }}"),
+    optional_text("new_circumstances", "{{ t.followup.new_circumstances_heading }}"),
+    optional_text("services_assessment", "{{ t.followup.services_assessment_heading }}"),
+    If("new_actors_to_invite", [H2("{{ t.followup.new_actors_heading }}"), participants("new_actors_to_invite"),
+                                para("{{ t.followup.new_actors_text }}")]),
+    H2("{{ t.followup.decision_heading }}"),
+    para(v("decision_label")),
+    If("revised_interventions", [H2("{{ t.followup.revised_heading }}"),
+                                 interventions_table("revised_interventions")]),
+    If("next_followup", [H2("{{ t.followup.next_followup_heading }}"), booking_fields("next_followup"),
+                         para(v("followup_convener_text"))]),
+    If("lead_responsible or family_contact", responsibility()),
+    optional_text("summary", "{{ t.plan.summary_heading }}"),
+    Evaluation(),
+    distribution(),
+]
+
+CLOSURE: list[Block] = [
+    H1("{{ doc.title }}"),
+    para("{{ t.closure.intro }}"),
+    *child_fields("{{ t.consent.child_heading }}", school=False),
+    If("guardians", [H2("{{ t.label.guardians }}"), GUARDIANS]),
+    *INTERPRETERS,
+    Fields([
+        ("{{ t.closure.established }}", v("plan_established_date")),
+        ("{{ t.closure.closed }}", v("closure_date")),
+        ("{{ t.closure.decided_at }}", v("decided_at_label")),
+    ]),
+    H2("{{ t.closure.reason_heading }}"),
+    para(v("reason_label")),
+    If("reason_text", [Text("reason_text")]),
+    If("consent_withdrawal", [
+        H2("{{ t.closure.withdrawal_heading }}"),
+        Fields([("{{ t.closure.withdrawal_date }}", v("consent_withdrawal.date")),
+                ("{{ t.closure.withdrawal_by }}", v("consent_withdrawal.by_label"))]),
+    ]),
+    H2("{{ t.closure.notified_by_heading }}"),
+    para(staff("notified_by")),
+    H2("{{ t.closure.recipients_heading }}"),
+    participants("recipients"),
+    If("family_informed", [para("{{ t.closure.family_informed }}")]),
+    If("not family_informed", [para("{{ t.closure.family_not_informed }}")]),
+    para("{{ t.closure.record_text }}"),
+    H2("{{ t.closure.where_to_turn_heading }}"),
+    Text("where_to_turn"),
+    If("consent_end_date", [label_line("{{ t.closure.consent_end }}", v("consent_end_date"))]),
+    Evaluation(),
+]
+
+INTAKE_NOTE: list[Block] = [
+    H1("{{ doc.title }}"),
+    para("{{ t.intake_note.intro }}"),
+    H2("{{ t.intake_note.person_heading }}"),
+    Fields([
+        ("{{ t.label.name }}", v("child.name")),
+        ("{{ t.label.personal_number }}", v("child.personal_number"), "child.personal_number"),
+        ("{{ t.label.address }}", contact("child", "address"), "child.protected or child.address"),
+        ("{{ t.label.other_address }}", v("child.other_address"), "child.other_address"),
+        ("{{ t.label.phone }}", v("child.phone"), "child.phone"),
+    ]),
+    H2("{{ t.intake_note.registration_heading }}"),
+    Fields([
+        ("{{ t.intake_note.info_type }}", v("registration.info_type")),
+        ("{{ t.intake_note.subtype }}", v("registration.subtype")),
+        ("{{ t.intake_note.template }}", v("registration.template")),
+    ]),
+    If("sender", [H2("{{ t.intake_note.sender_heading }}"), para(staff("sender"))]),
+    If("meeting_date", [label_line("{{ t.intake_note.meeting_date }}", v("meeting_date"))]),
+    H2("{{ t.intake_note.entries_heading }}"),
+    Table(["{{ t.intake_note.col_date }}", "{{ t.intake_note.col_text }}"],
+          "e in entries",
+          [v("e.date"),
+           "{{ e.kind_label }}\n{{ e.text }}"
+           "{% if e.consent_verified %}\n☒ {{ t.intake_note.consent_verified }}{% endif %}"
+           "{% if e.contacted_sender %}\n☒ {{ t.intake_note.contacted_sender }}{% endif %}"
+           "{% if e.outcome_label %}\n{{ t.intake_note.col_outcome }}: {{ e.outcome_label }}{% endif %}"
+           "{% if e.informed_no_followup %}\n☒ {{ t.intake_note.informed_no_followup }}{% endif %}"],
+          widths=[30, 140]),
+    para("{{ t.intake_note.not_a_report }}"),
+    para("{{ t.intake_note.routine_text }}"),
+    para("{{ t.intake_note.filing_text }}"),
+    P([B("{{ t.intake_note.signed }}"), " {{ [signed_by.name, signed_by.title] | select | join(', ') }}"]),
+]
+
+LAYOUTS = {"invitation": INVITATION, "consent": CONSENT, "plan": PLAN, "followup": FOLLOWUP,
+           "closure": CLOSURE, "intake_note": INTAKE_NOTE}
+
+HEADER_TITLE = "{{ doc.title }}"
+FOOTER_LINES = [
+    "{{ t.common.legal_basis }}: {{ doc.legal_reference }}",
+    "{{ doc.confidentiality }}",
+    "{% if doc.case_id %}{{ t.common.case_id }}: {{ doc.case_id }} · {% endif %}"
+    "{{ t.common.pack }}: {{ doc.pack.name }} {{ doc.pack.version }}",
+]
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+ACCENT = RGBColor(0x16, 0x5A, 0x6E)
+
+
+class DocxWriter:
+    """Emits a layout into a python-docx document as a docxtpl template."""
+
+    def __init__(self) -> None:
+        self.doc = Document()
+        self._setup()
+
+    def _setup(self) -> None:
+        doc = self.doc
+        section = doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin, section.bottom_margin = Mm(32), Mm(25)
+        section.header_distance, section.footer_distance = Mm(10), Mm(10)
+        styles = doc.styles
+        styles["Normal"].font.name = "Arial"
+        styles["Normal"].font.size = Pt(10.5)
+        styles["Normal"].paragraph_format.space_after = Pt(4)
+        for name, size in (("Heading 1", 18), ("Heading 2", 13)):
+            st = styles[name]
+            st.font.name = "Arial"
+            st.font.size = Pt(size)
+            st.font.color.rgb = ACCENT
+            st.paragraph_format.keep_with_next = True
+            st.paragraph_format.space_before = Pt(12 if name == "Heading 2" else 0)
+        for name in ("Header", "Footer"):
+            styles[name].font.size = Pt(8.5)
+        props = doc.core_properties
+        props.title = "{{ doc.title }}"
+        props.language = "{{ lang }}"
+        props.author = "sipdocs"
+        props.subject = "{{ doc.pack.name }}"
+        props.comments = ""
+        props.keywords = "SIP"
+        self._header_footer()
+
+    def _header_footer(self) -> None:
+        section = self.doc.sections[0]
+        header = section.header
+        p = header.paragraphs[0]
+        p.add_run("{% if doc.logo %}{{ doc.logo }}{% endif %}")
+        p2 = header.add_paragraph(style="Header")
+        p2.add_run("{{ doc.issuer or '' }}").font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        p3 = header.add_paragraph(style="Header")
+        run = p3.add_run(HEADER_TITLE)
+        run.bold = True
+        p3.add_run(" · {{ t.common.document_date }} {{ doc.date }} · {{ t.common.page }} ")
+        _field(p3, "PAGE", "1")
+        p3.add_run(" {{ t.common.page_of }} ")
+        _field(p3, "NUMPAGES", "1")
+        footer = section.footer
+        first = True
+        for line in FOOTER_LINES:
+            fp = footer.paragraphs[0] if first else footer.add_paragraph(style="Footer")
+            first = False
+            fp.add_run(line)
+
+    # blocks
+    def emit(self, blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            getattr(self, f"_{type(block).__name__.lower()}")(block)
+
+    def _h1(self, b: H1) -> None:
+        self.doc.add_paragraph(b.text, style="Heading 1")
+
+    def _h2(self, b: H2) -> None:
+        self.doc.add_paragraph(b.text, style="Heading 2")
+
+    def _p(self, b: P) -> None:
+        p = self.doc.add_paragraph(style=b.style)
+        _runs(p, b.runs)
+
+    def _text(self, b: Text) -> None:
+        self.doc.add_paragraph(v(b.expr))
+
+    def _if(self, b: If) -> None:
+        self.doc.add_paragraph("{%p if " + b.cond + " %}")
+        self.emit(b.blocks)
+        self.doc.add_paragraph("{%p endif %}")
+
+    def _fields(self, b: Fields) -> None:
+        rows: list[tuple[str | None, tuple[str, str] | None]] = []
+        for row in b.rows:
+            label, value, *cond = row
+            if cond:
+                rows.append(("{%tr if " + cond[0] + " %}", None))
+            rows.append((None, (label, value)))
+            if cond:
+                rows.append(("{%tr endif %}", None))
+        table = self._new_table(len(rows), 2, widths=(55, 115))
+        for tr, (tag, pair) in zip(table.rows, rows):
+            if tag:
+                tr.cells[0].paragraphs[0].add_run(tag)
+            else:
+                assert pair is not None
+                run = tr.cells[0].paragraphs[0].add_run(pair[0])
+                run.bold = True
+                tr.cells[1].paragraphs[0].add_run(pair[1])
+        self._spacer()
+
+    def _table(self, b: Table) -> None:
+        table = self._new_table(4, len(b.headers), widths=b.widths or None)
+        header = table.rows[0]
+        _repeat_header(header)
+        for cell, text in zip(header.cells, b.headers):
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True
+        table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
+        for cell, text in zip(table.rows[2].cells, b.cells):
+            cell.paragraphs[0].add_run(text)
+        table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        self._spacer()
+
+    def _bullets(self, b: Bullets) -> None:
+        self.doc.add_paragraph("{%p for " + b.loop + " %}")
+        self.doc.add_paragraph(b.item, style="List Bullet")
+        self.doc.add_paragraph("{%p endfor %}")
+
+    def _evaluation(self, b: Evaluation) -> None:
+        self.doc.add_paragraph("{%p if evaluation %}")
+        self.doc.add_paragraph("{{ t.common.evaluation_heading }}", style="Heading 2")
+        self.doc.add_paragraph("{{ t.common.evaluation_intro }}")
+        table = self._new_table(4, 2, widths=(40, 130))
+        table.rows[0].cells[0].paragraphs[0].add_run("{{ t.label.evaluation_url }}").bold = True
+        table.rows[0].cells[1].paragraphs[0].add_run("{{ t.label.organisation }}").bold = True
+        _repeat_header(table.rows[0])
+        table.rows[1].cells[0].paragraphs[0].add_run("{%tr for e in evaluation %}")
+        table.rows[2].cells[0].paragraphs[0].add_run("{{ e.qr }}")
+        cell = table.rows[2].cells[1]
+        cell.paragraphs[0].add_run("{{ e.organisation }}").bold = True
+        cell.add_paragraph("{{ e.url }}")
+        table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        self.doc.add_paragraph("{%p endif %}")
+
+    def _signatures(self, b: Signatures) -> None:
+        self.doc.add_paragraph("{{ t.common.signatures_heading }}", style="Heading 2")
+        table = self._new_table(4, 3, widths=(70, 60, 40))
+        for cell, text in zip(table.rows[0].cells, ("{{ t.common.signature }}", "{{ t.common.name_clarification }}",
+                                                    "{{ t.common.signature_date }}")):
+            cell.paragraphs[0].add_run(text).bold = True
+        _repeat_header(table.rows[0])
+        table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
+        row = table.rows[2]
+        row.height = Mm(16)
+        row.cells[1].paragraphs[0].add_run("{{ " + b.name + " }}")
+        row.cells[1].add_paragraph("{{ " + b.role + " }}")
+        table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        self._spacer()
+
+    def _new_table(self, rows: int, cols: int, widths: Sequence[int] | None = None):
+        table = self.doc.add_table(rows=rows, cols=cols)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        if widths:
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths):
+                    cell.width = Mm(width)
+        return table
+
+    def _spacer(self) -> None:
+        self.doc.add_paragraph("")
+
+    def save(self, path: Path) -> None:
+        self.doc.save(str(path))
+
+
+def _runs(p, runs: Sequence[Run]) -> None:
+    for run in runs:
+        if isinstance(run, B):
+            p.add_run(run.text).bold = True
+        else:
+            p.add_run(run)
+
+
+def _field(paragraph, instr: str, placeholder: str) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word and LibreOffice update when laying out."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), f" {instr} ")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = placeholder
+    r.append(t)
+    fld.append(r)
+    paragraph._p.append(fld)
+
+
+def _repeat_header(row) -> None:
+    """Mark a table row as a header row that Word repeats at the top of every page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+class HtmlWriter:
+    """Emits a layout as a Jinja HTML template extending `_base.html`."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def emit(self, blocks: Iterable[Block], indent: int = 1) -> None:
+        for block in blocks:
+            getattr(self, f"_{type(block).__name__.lower()}")(block, indent)
+
+    def w(self, indent: int, text: str) -> None:
+        self.lines.append("  " * indent + text)
+
+    def _h1(self, b: H1, i: int) -> None:
+        self.w(i, f"<h1>{b.text}</h1>")
+
+    def _h2(self, b: H2, i: int) -> None:
+        self.w(i, f"<h2>{b.text}</h2>")
+
+    def _p(self, b: P, i: int) -> None:
+        self.w(i, f"<p>{_html_runs(b.runs)}</p>")
+
+    def _text(self, b: Text, i: int) -> None:
+        self.w(i, f'<p class="text">{v(b.expr)}</p>')
+
+    def _if(self, b: If, i: int) -> None:
+        self.w(i, "{% if " + b.cond + " %}")
+        self.emit(b.blocks, i + 1)
+        self.w(i, "{% endif %}")
+
+    def _fields(self, b: Fields, i: int) -> None:
+        self.w(i, '<table class="fields"><tbody>')
+        for row in b.rows:
+            label, value, *cond = row
+            line = f'<tr><th scope="row">{label}</th><td>{value}</td></tr>'
+            self.w(i + 1, ("{% if " + cond[0] + " %}" + line + "{% endif %}") if cond else line)
+        self.w(i, "</tbody></table>")
+
+    def _table(self, b: Table, i: int) -> None:
+        self.w(i, '<table class="list">')
+        self.w(i + 1, "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in b.headers) + "</tr></thead>")
+        self.w(i + 1, "<tbody>{% for " + b.loop + " %}<tr>" + "".join(f"<td>{c}</td>" for c in b.cells)
+               + "</tr>{% endfor %}</tbody>")
+        self.w(i, "</table>")
+
+    def _bullets(self, b: Bullets, i: int) -> None:
+        self.w(i, "<ul>{% for " + b.loop + " %}<li>" + b.item + "</li>{% endfor %}</ul>")
+
+    def _evaluation(self, b: Evaluation, i: int) -> None:
+        self.w(i, "{% if evaluation %}")
+        self.w(i + 1, "<h2>{{ t.common.evaluation_heading }}</h2>")
+        self.w(i + 1, "<p>{{ t.common.evaluation_intro }}</p>")
+        self.w(i + 1, '<table class="evaluation">')
+        self.w(i + 2, '<thead><tr><th scope="col">{{ t.label.evaluation_url }}</th>'
+                      '<th scope="col">{{ t.label.organisation }}</th></tr></thead>')
+        self.w(i + 2, "<tbody>{% for e in evaluation %}<tr>"
+                      '<td><img class="qr" src="{{ e.qr.data_uri }}" alt="{{ e.qr.alt }}" '
+                      'style="width: {{ e.qr.width_mm }}mm; height: {{ e.qr.height_mm }}mm"></td>'
+                      '<td><strong>{{ e.organisation }}</strong><br><span class="url">{{ e.url }}</span></td>'
+                      "</tr>{% endfor %}</tbody>")
+        self.w(i + 1, "</table>")
+        self.w(i, "{% endif %}")
+
+    def _signatures(self, b: Signatures, i: int) -> None:
+        self.w(i, "<h2>{{ t.common.signatures_heading }}</h2>")
+        self.w(i, '<table class="signatures">')
+        self.w(i + 1, '<thead><tr><th scope="col">{{ t.common.signature }}</th>'
+                      '<th scope="col">{{ t.common.name_clarification }}</th>'
+                      '<th scope="col">{{ t.common.signature_date }}</th></tr></thead>')
+        self.w(i + 1, "<tbody>{% for " + b.loop + " %}<tr><td class=\"sign\"></td>"
+                      "<td>{{ " + b.name + " }}<br>{{ " + b.role + " }}</td><td></td></tr>{% endfor %}</tbody>")
+        self.w(i, "</table>")
+
+    def text(self) -> str:
+        body = "\n".join(self.lines)
+        return ('{% extends "_base.html" %}\n'
+                "{# Generated by scripts/build_templates.py; edit freely. #}\n"
+                "{% block body %}\n" + body + "\n{% endblock %}\n")
+
+
+def _html_runs(runs: Sequence[Run]) -> str:
+    return "".join(f"<strong>{r.text}</strong>" if isinstance(r, B) else r for r in runs)
+
+
+BASE_HTML = """<!DOCTYPE html>
+{# The page frame of every document: running header and footer, page numbers. #}
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<title>{{ doc.title }}</title>
+<meta name="generator" content="sipdocs">
+</head>
+<body class="kind-{{ kind }}">
+<header class="page-header">
+  {% if doc.logo %}<img class="logo" src="{{ doc.logo.data_uri }}" alt="{{ doc.logo.alt }}" style="width: {{ doc.logo.width_mm }}mm; height: {{ doc.logo.height_mm }}mm">{% endif %}
+  <div class="issuer">{{ doc.issuer or '' }}</div>
+  <div class="doc-line"><strong>""" + HEADER_TITLE + """</strong> · {{ t.common.document_date }} {{ doc.date }} · {{ t.common.page }} <span class="page-no"></span> {{ t.common.page_of }} <span class="page-count"></span></div>
+</header>
+<footer class="page-footer">
+""" + "\n".join(f"  <div>{line}</div>" for line in FOOTER_LINES) + """
+</footer>
+<main>
+{% block body %}{% endblock %}
+</main>
+</body>
+</html>
+"""
+
+
+def build(out: Path = OUT) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, layout in LAYOUTS.items():
+        docx_writer = DocxWriter()
+        docx_writer.emit(layout)
+        path = out / f"{kind}.docx"
+        docx_writer.save(path)
+        written.append(path)
+        html_writer = HtmlWriter()
+        html_writer.emit(layout)
+        path = out / f"{kind}.html"
+        path.write_text(html_writer.text(), encoding="utf-8")
+        written.append(path)
+    base = out / "_base.html"
+    base.write_text(BASE_HTML, encoding="utf-8")
+    written.append(base)
+    return written
+
+
+if __name__ == "__main__":
+    for p in build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT):
+        print(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p)

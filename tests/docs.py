@@ -1,0 +1,155 @@
+"""Reading produced documents back in tests: text of .docx and .pdf, images, metadata."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from typing import Any, Iterator
+
+from lxml import etree
+
+from sipdocs.domain import PROTECTED_CONTACT_FIELDS, is_protected
+from sipdocs.schemas import subschema
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+
+
+def docx_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def docx_text(data: bytes) -> str:
+    """All visible text of a .docx (body, headers, footers), line breaks as newlines."""
+    chunks = []
+    for name, blob in sorted(docx_parts(data).items()):
+        if not _PARTS.match(name):
+            continue
+        root = etree.fromstring(blob)
+        for p in root.iter(f"{{{W}}}p"):
+            line = []
+            for el in p.iter(f"{{{W}}}t", f"{{{W}}}br", f"{{{W}}}tab", f"{{{W}}}cr"):
+                tag = etree.QName(el).localname
+                if tag == "t":
+                    line.append(el.text or "")
+                elif tag in ("br", "cr"):
+                    line.append("\n")
+                else:
+                    line.append("\t")
+            chunks.append("".join(line))
+    return "\n".join(chunks)
+
+
+def docx_images(data: bytes) -> list[tuple[str, bytes]]:
+    """(alt text, png) for every picture in the document body and headers."""
+    parts = docx_parts(data)
+    found = []
+    ns = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    for name, blob in parts.items():
+        if not _PARTS.match(name):
+            continue
+        folder, _, file = name.rpartition("/")
+        rels_blob = parts.get(f"{folder}/_rels/{file}.rels")
+        rels = {}
+        if rels_blob:
+            for rel in etree.fromstring(rels_blob):
+                rels[rel.get("Id")] = rel.get("Target")
+        root = etree.fromstring(blob)
+        for inline in root.iter(f"{{{ns['wp']}}}inline"):
+            alt = inline.find("wp:docPr", ns).get("descr")
+            rid = inline.find(".//a:blip", ns).get(f"{{{ns['r']}}}embed")
+            target = rels[rid]
+            found.append((alt, parts[f"{folder}/{target}"]))
+    return found
+
+
+def pdf_text(data: bytes) -> str:
+    """Text of a PDF via poppler's pdftotext (the reader the issue names)."""
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                            check=True)
+    return result.stdout.decode("utf-8")
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace (line wrapping and table layout differ between readers)."""
+    return re.sub(r"\s+", "", text)
+
+
+def _is_free_text(kind: str, path: tuple) -> bool:
+    node = subschema(kind, path)
+    if node is None:
+        return True
+    if "enum" in node or "const" in node or node.get("format") in ("date",):
+        return False
+    if str(node.get("pattern", "")).startswith("^([01]"):  # time of day
+        return False
+    return True
+
+
+def expected_strings(kind: str, data: dict[str, Any], *, evaluation: bool = True) -> list[str]:
+    """Every free-text string of an input that must appear in the document.
+
+    Skipped: enum codes and dates (printed as labels / formatted), the fields of a person
+    with protected identity that must NOT appear, ``kind``/``pack``/``lang``, and evaluation
+    links when the pack prints no evaluation for this kind.
+    """
+    out: list[str] = []
+
+    def walk(node: Any, path: tuple) -> None:
+        if isinstance(node, dict):
+            protected = is_protected(node)
+            for key, value in node.items():
+                if not path and key in ("kind", "pack", "lang", "document_date"):
+                    continue
+                if (protected and key in PROTECTED_CONTACT_FIELDS) or key == "actor_ref":
+                    continue
+                if key == "evaluation_url" and not evaluation:
+                    continue
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+        elif isinstance(node, str):
+            if path and path[-1] == "personal_number":
+                from sipdocs.idnumbers import parse_id_number
+
+                out.append(parse_id_number(node).normalized)
+            elif _is_free_text(kind, path):
+                out.append(node)
+
+    walk(data, ())
+    return out
+
+
+def protected_secrets(data: dict[str, Any]) -> list[str]:
+    """Address/phone/e-mail values of protected persons (must appear nowhere)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if is_protected(node):
+                found.extend(str(node[k]) for k in PROTECTED_CONTACT_FIELDS if k in node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return found
+
+
+def missing_from(text: str, values: list[str]) -> list[str]:
+    haystack = squash(text)
+    return [v for v in values if squash(v) and squash(v) not in haystack]
+
+
+def iter_xml_parts(data: bytes) -> Iterator[tuple[str, bytes]]:
+    for name, blob in docx_parts(data).items():
+        if name.endswith((".xml", ".rels")):
+            yield name, blob
