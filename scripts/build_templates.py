@@ -883,7 +883,9 @@ BASE_HTML = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>{{ doc.title }}</title>
-<meta name="generator" content="sipdocs">
+<meta name="generator" content="sipdocs pack {{ doc.pack.id }} {{ doc.pack.version }}">
+<meta name="dcterms.created" content="{{ doc.date_iso }}">
+<meta name="dcterms.modified" content="{{ doc.date_iso }}">
 </head>
 <body class="kind-{{ kind }}">
 <header class="page-header">

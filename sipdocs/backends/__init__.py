@@ -23,13 +23,13 @@ class RenderOptions:
 
     :param time_limit: seconds per document before ``render.timeout`` (main thread only).
     :param max_output_bytes: larger outputs fail with ``render.output_too_large``.
-    :param pdf_variant: ``"pdf/ua-1+a-2u"`` (default: accessible and archivable) or ``"plain"``.
+    :param pdf_variant: ``"pdf/ua-1+a-2a"`` (default: accessible and archivable) or ``"plain"``.
     :param docx_engine: ``"compiled"`` (fast, default once available) or ``"docxtpl"`` (reference).
     """
 
     time_limit: float | None = 60.0
     max_output_bytes: int = 50 * 1024 * 1024
-    pdf_variant: str = "pdf/ua-1+a-2u"
+    pdf_variant: str = "pdf/ua-1+a-2a"
     docx_engine: str = "auto"
     extra: dict[str, Any] = field(default_factory=dict)
 

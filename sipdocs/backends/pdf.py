@@ -1,0 +1,316 @@
+"""PDF output: Jinja HTML templates laid out by WeasyPrint, accessible and archivable.
+
+Per renderer (not per document) the backend keeps one ``FontConfiguration``, the parsed
+stylesheet of each pack, compiled Jinja templates and WeasyPrint's image cache; only the
+HTML of each document is new.
+
+**Conformance.** By default every PDF is tagged and claims — and passes — both PDF/UA-1
+and PDF/A-2a: WeasyPrint's ``pdf/a-2a`` variant with tags on, then a finisher that writes
+one *uncompressed* XMP packet carrying both the ``pdfaid`` and the ``pdfuaid``
+identification (WeasyPrint's own variants can only claim one and compress the packet),
+with sipdocs as the producer in both the XMP and the document information dictionary.
+``pdf_variant="plain"`` gives an untagged ordinary PDF.
+
+**Resources.** :class:`PackFetcher` serves only ``data:`` URIs and files inside the pack's
+folders (canonical paths, so neither ``..`` nor a symlink leads out); anything else stops
+the render with ``render.resource_blocked``. Attachments (``<link rel=attachment>``,
+``<a rel=attachment>``) are dropped before the PDF is written, so nothing is ever embedded.
+
+**Determinism.** Dates come from the document date, the file identifier is derived from the
+content (WeasyPrint's PDF/A identifier), and fonts are bundled, so the same input gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree as ET
+
+from ..errors import BackendUnavailableError, RenderError
+from ..templating import make_environment
+from . import RenderJob, RenderOptions
+from .docx import map_template_error
+
+MEDIA_TYPE = "application/pdf"
+VARIANTS = ("pdf/ua-1+a-2a", "plain")
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XMP_NS = {
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "rdf": _RDF,
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+_warned_subset = False
+PDFA_LEVEL = ("a", 2, "A")  # PDF/A-2a: tagged, Unicode text; checked in tests with PDF_A_2A
+
+# PDF/A only allows XMP properties from predefined schemas or ones declared in the packet;
+# pdfuaid is not predefined, so the packet declares it (ISO 14289-1, Annex A).
+_PDFUA_EXTENSION_SCHEMA = """<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" rdf:about="">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+def warn_if_no_hb_subset() -> None:
+    """Warn once when libharfbuzz-subset is missing (font subsetting is then much slower)."""
+    global _warned_subset
+    if _warned_subset:
+        return
+    _warned_subset = True
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        warnings.warn(
+            "libharfbuzz-subset is not installed: WeasyPrint falls back to fontTools subsetting, "
+            "which makes PDF output several times slower (Debian: apt-get install libharfbuzz-subset0)",
+            RuntimeWarning, stacklevel=3)
+
+
+class ResourceBlocked(Exception):
+    """Raised inside the fetcher; carries only the URL scheme (URLs may hold personal data)."""
+
+    def __init__(self, scheme: str, reason: str) -> None:
+        super().__init__(scheme, reason)
+        self.scheme = scheme
+        self.reason = reason
+
+
+def make_fetcher(roots: tuple[Path, ...]) -> Any:
+    """A WeasyPrint URL fetcher limited to ``data:`` and files inside ``roots``."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    canonical = tuple(Path(r).resolve() for r in roots)
+
+    class PackFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False,
+                             fail_on_errors=True)
+            self.blocked: ResourceBlocked | None = None
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in canonical) and path.is_file():
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={})
+                self.blocked = ResourceBlocked("file", "outside the template pack")
+            else:
+                self.blocked = ResourceBlocked(scheme or "?", "only data: and pack files are allowed")
+            raise FatalURLFetchingError(f"blocked resource ({self.blocked.scheme}:)")
+
+    return PackFetcher()
+
+
+class PdfBackend:
+    """WeasyPrint backend (see the module docstring)."""
+
+    format = "pdf"
+    extension = "pdf"
+    media_type = MEDIA_TYPE
+
+    def __init__(self, options: RenderOptions) -> None:
+        if options.pdf_variant not in VARIANTS:
+            raise RenderError(f"Unknown PDF variant {options.pdf_variant!r} (known: {', '.join(VARIANTS)})",
+                              message_sv=f"Okänd PDF-variant {options.pdf_variant!r} (finns: {', '.join(VARIANTS)})",
+                              code="render.unknown_variant")
+        try:
+            import weasyprint  # noqa: F401 - ~0.8 s, so only here
+            from weasyprint.text.fonts import FontConfiguration
+        except (ImportError, OSError) as exc:
+            raise BackendUnavailableError(
+                "WeasyPrint cannot load; install the Pango libraries (libpango-1.0-0, libpangoft2-1.0-0)",
+                message_sv="WeasyPrint kan inte laddas; installera Pango-biblioteken (libpango-1.0-0, libpangoft2-1.0-0)",
+            ) from exc
+        warn_if_no_hb_subset()
+        self.options = options
+        self.font_config = FontConfiguration()
+        self.image_cache: dict[str, Any] = {}
+        self._envs: dict[tuple[Path, ...], Any] = {}
+        self._css: dict[tuple[Path, int], Any] = {}
+
+    # -- caches ----------------------------------------------------------------------------------
+    def environment(self, roots: tuple[Path, ...]) -> Any:
+        env = self._envs.get(roots)
+        if env is None:
+            from jinja2 import FileSystemLoader
+
+            env = make_environment(autoescape=True, loader=FileSystemLoader([str(r / "templates") for r in roots]))
+            env.auto_reload = True  # a template edited between documents is picked up
+            self._envs[roots] = env
+        return env
+
+    def stylesheet(self, job: RenderJob) -> Any:
+        from weasyprint import CSS
+
+        path = job.pack.stylesheet
+        key = (path, os.stat(path).st_mtime_ns)
+        css = self._css.get(key)
+        if css is None:
+            css = CSS(string=path.read_text(encoding="utf-8"), base_url=str(path),
+                      url_fetcher=make_fetcher(job.pack.roots), font_config=self.font_config)
+            self._css[key] = css
+        return css
+
+    # -- rendering -------------------------------------------------------------------------------
+    def html(self, job: RenderJob) -> str:
+        """The filled-in HTML of a document (also used by tests and the packet builder)."""
+        from jinja2.exceptions import TemplateError, TemplateNotFound
+
+        env = self.environment(job.pack.roots)
+        name = f"{job.kind}.html"
+        try:
+            template = env.get_template(name)
+            return template.render(job.context)
+        except TemplateNotFound as exc:
+            raise RenderError(f"Pack '{job.pack.id}' has no HTML template {exc.name!r}",
+                              message_sv=f"Paketet '{job.pack.id}' saknar HTML-mallen {exc.name!r}",
+                              code="pack.file_missing", details={"pack": job.pack.id}) from exc
+        except TemplateError as exc:
+            raise map_template_error(exc, f"{job.pack.id}/templates/{name}",
+                                     getattr(exc, "name", None)) from exc
+
+    def document(self, job: RenderJob) -> Any:
+        """Lay out a document (WeasyPrint ``Document``) without writing the PDF yet."""
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError
+
+        fetcher = make_fetcher(job.pack.roots)
+        source = self.html(job)
+        try:
+            html = HTML(string=source, base_url=str(job.pack.path / "templates") + os.sep, url_fetcher=fetcher)
+            document = html.render(font_config=self.font_config, stylesheets=[self.stylesheet(job)],
+                                   cache=self.image_cache, **self._options())
+        except FatalURLFetchingError as exc:
+            raise _blocked(fetcher, job) from exc
+        _drop_attachments(document)
+        return document
+
+    def _options(self) -> dict[str, Any]:
+        if self.options.pdf_variant == "plain":
+            return {}
+        return {"pdf_variant": "pdf/a-2a", "pdf_tags": True}
+
+    def write(self, document: Any, job: RenderJob) -> bytes:
+        from weasyprint.urls import FatalURLFetchingError
+
+        options = self._options()
+        try:
+            return document.write_pdf(finisher=self._finisher(job), **options)
+        except FatalURLFetchingError as exc:
+            raise _blocked(None, job) from exc
+
+    def render(self, job: RenderJob) -> bytes:
+        return self.write(self.document(job), job)
+
+    def _finisher(self, job: RenderJob) -> Any:
+        producer = _producer()
+        conformant = self.options.pdf_variant != "plain"
+        pack = job.context.get("doc", {}).get("pack", {})
+
+        def finish(document: Any, pdf: Any) -> None:
+            import pydyf
+
+            pdf.info["Producer"] = pydyf.String(producer)
+            if conformant:
+                _write_xmp(document, pdf, producer, pack)
+                _scope_table_headers(pdf)
+
+        return finish
+
+
+def _producer() -> str:
+    from weasyprint import __version__ as wp_version
+
+    from .._version import version
+
+    return f"sipdocs {version()} (WeasyPrint {wp_version})"
+
+
+def _write_xmp(document: Any, pdf: Any, producer: str, pack: dict[str, Any]) -> None:
+    """One uncompressed XMP packet claiming PDF/A-2u and PDF/UA-1, consistent with /Info."""
+    import pydyf
+
+    for prefix, uri in _XMP_NS.items():
+        ET.register_namespace(prefix, uri)
+    rdf = ET.fromstring(document.metadata.generate_rdf_metadata(*PDFA_LEVEL))
+    for desc in rdf.iter(f"{{{_RDF}}}Description"):
+        key = f"{{{_XMP_NS['pdf']}}}Producer"
+        if key in desc.attrib:
+            desc.attrib[key] = producer
+    ua = ET.SubElement(rdf, f"{{{_RDF}}}Description")
+    ua.attrib[f"{{{_RDF}}}about"] = ""
+    ua.attrib[f"{{{_XMP_NS['pdfuaid']}}}part"] = "1"
+    rdf.append(ET.fromstring(_PDFUA_EXTENSION_SCHEMA))
+    packet = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+              b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + ET.tostring(rdf, encoding="utf-8")
+              + b'</x:xmpmeta>\n<?xpacket end="r"?>')
+    stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False)
+    pdf.add_object(stream)
+    pdf.catalog["Metadata"] = stream.reference
+
+
+def _scope_table_headers(pdf: Any) -> None:
+    """Give every TH structure element a /Scope (Column under THead, else Row).
+
+    WeasyPrint links data cells to their headers with /Headers → TH /ID, but writes no
+    /IDTree, so checkers cannot resolve the link; /Scope states it unambiguously.
+    """
+    objects = pdf.objects
+
+    def deref(ref: Any) -> Any:
+        try:
+            return objects[int(str(ref).split()[0])]
+        except (ValueError, IndexError):
+            return None
+
+    for obj in objects:
+        if isinstance(obj, dict) and obj.get("S") == "/TH":
+            row = deref(obj.get("P"))
+            group = deref(row.get("P")) if isinstance(row, dict) else None
+            scope = "/Column" if isinstance(group, dict) and group.get("S") == "/THead" else "/Row"
+            attributes = obj.get("A")
+            if isinstance(attributes, dict):
+                attributes["Scope"] = scope
+
+
+def _drop_attachments(document: Any) -> None:
+    """Never embed files: forget <link rel=attachment> and <a rel=attachment> targets."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+
+
+def _blocked(fetcher: Any, job: RenderJob) -> RenderError:
+    blocked = getattr(fetcher, "blocked", None)
+    scheme = blocked.scheme if blocked else "?"
+    reason = blocked.reason if blocked else "only data: and pack files are allowed"
+    return RenderError(
+        f"The template of pack '{job.pack.id}' refers to a resource that is not allowed "
+        f"({scheme}: {reason}); nothing was fetched",
+        message_sv=f"Mallen i paketet '{job.pack.id}' hänvisar till en resurs som inte är tillåten "
+                   f"({scheme}: bara data: och paketets egna filer); inget hämtades",
+        code="render.resource_blocked", details={"pack": job.pack.id, "scheme": scheme},
+    )
+
