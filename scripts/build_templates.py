@@ -112,13 +112,31 @@ class Evaluation:
 
 
 @dataclass
+class Checkboxes:
+    """A list of choices: "☒/☐ label" in Word, real check boxes (form fields) in the PDF."""
+    loop: str
+    name: str       # field name expression
+    checked: str    # condition
+    label: str      # label expression
+    title: str = "" # the field's accessible name (default: the label); read back by sipdocs
+
+
+@dataclass
+class SignatureFields:
+    """Consent signatures: in the PDF each person gets fillable name and date fields."""
+    loop: str
+    name: str
+    role: str
+
+
+@dataclass
 class Signatures:
     loop: str
     name: str
     role: str
 
 
-Block = Union[H1, H2, P, Text, If, Fields, Table, Bullets, Evaluation, Signatures]
+Block = Union[H1, H2, P, Text, If, Fields, Table, Bullets, Evaluation, Signatures, Checkboxes, SignatureFields]
 
 
 def para(*runs: Run) -> P:
@@ -375,11 +393,11 @@ CONSENT: list[Block] = [
     If("guardians", [H2("{{ t.label.guardians }}"), GUARDIANS]),
     *INTERPRETERS,
     H2("{{ t.consent.purposes_heading }}"),
-    Bullets("p in purpose_choices", "{% if p.checked %}☒{% else %}☐{% endif %} {{ p.label }}"),
+    Checkboxes("p in purpose_choices", "'purpose.' ~ p.code", "p.checked", "p.label"),
     If("purpose_other", [label_line("{{ t.consent.purpose_other }}", v("purpose_other"))]),
     H2("{{ t.consent.parties_heading }}"),
-    Table(["{{ t.label.organisation }}", "{{ t.label.actor_kind }}", "{{ t.label.principal }}"],
-          "p in parties", ["☒ " + v("p.organisation"), v("p.kind_label"), v("p.principal_label")]),
+    Checkboxes("p in parties", "'party.' ~ loop.index0", "true",
+               "[p.organisation, p.kind_label, p.principal_label] | select | join(', ')", "p.organisation"),
     H2("{{ t.consent.information_heading }}"),
     Text("information_covered"),
     optional_text("exclusions", "{{ t.consent.exclusions_heading }}"),
@@ -420,7 +438,7 @@ CONSENT: list[Block] = [
     para("{{ t.consent.no_blanket_consent }}"),
     para("{{ t.consent.without_consent }}"),
     para("{{ t.consent.each_party_documents }}"),
-    Signatures("s in consenting_persons", "s.name", "s.relation_label"),
+    SignatureFields("s in consenting_persons", "s.name", "s.relation_label"),
 ]
 
 EMBEDDED_CONSENT = If("consent_embedded and consent", [
@@ -731,6 +749,12 @@ class DocxWriter:
         table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self.doc.add_paragraph("{%p endif %}")
 
+    def _checkboxes(self, b: Checkboxes) -> None:
+        self._bullets(Bullets(b.loop, "{% if " + b.checked + " %}☒{% else %}☐{% endif %} {{ " + b.label + " }}"))
+
+    def _signaturefields(self, b: SignatureFields) -> None:
+        self._signatures(Signatures(b.loop, b.name, b.role))
+
     def _signatures(self, b: Signatures) -> None:
         self.doc.add_paragraph("{{ t.common.signatures_heading }}", style="Heading 2")
         table = self._new_table(4, 3, widths=(70, 60, 40))
@@ -855,6 +879,26 @@ class HtmlWriter:
                       "</tr>{% endfor %}</tbody>")
         self.w(i + 1, "</table>")
         self.w(i, "{% endif %}")
+
+    def _checkboxes(self, b: Checkboxes, i: int) -> None:
+        # appearance: auto (style.css) makes WeasyPrint write a real check box form field
+        self.w(i, '<ul class="choices">{% for ' + b.loop + ' %}<li><input type="checkbox" name="{{ '
+               + b.name + ' }}" title="{{ ' + (b.title or b.label) + ' }}"{% if ' + b.checked + ' %} checked{% endif %}> {{ '
+               + b.label + " }}</li>{% endfor %}</ul>")
+
+    def _signaturefields(self, b: SignatureFields, i: int) -> None:
+        self.w(i, "<h2>{{ t.common.signatures_heading }}</h2>")
+        self.w(i, '<table class="signatures">')
+        self.w(i + 1, '<thead><tr><th scope="col">{{ t.common.signature }}</th>'
+                      '<th scope="col">{{ t.common.name_clarification }}</th>'
+                      '<th scope="col">{{ t.common.signature_date }}</th></tr></thead>')
+        self.w(i + 1, "<tbody>{% for " + b.loop + " %}<tr><td class=\"sign\"></td>"
+                      "<td>{{ " + b.name + " }}<br>{{ " + b.role + " }}<br>"
+                      '<input type="text" name="person.{{ loop.index0 }}.name" '
+                      'title="{{ t.common.name_clarification }}: {{ ' + b.name + ' }}"></td>'
+                      '<td><input type="text" class="date" name="person.{{ loop.index0 }}.date" '
+                      'title="{{ t.common.signature_date }}: {{ ' + b.name + ' }}"></td></tr>{% endfor %}</tbody>')
+        self.w(i, "</table>")
 
     def _signatures(self, b: Signatures, i: int) -> None:
         self.w(i, "<h2>{{ t.common.signatures_heading }}</h2>")

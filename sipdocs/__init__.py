@@ -45,6 +45,10 @@ _LAZY = {
     "Artifact": ("renderer", "Artifact"),
     "RenderOptions": ("backends", "RenderOptions"),
     "build_context": ("context", "build_context"),
+    "render_packet": ("renderer", "render_packet"),
+    "merge_pdfs": ("pdfpost", "merge_pdfs"),
+    "encrypt_pdf": ("pdfpost", "encrypt_pdf"),
+    "read_consent": ("consent_form", "read_consent"),
 }
 
 
@@ -71,7 +75,11 @@ __all__ = [
     "__version__",
     "validate",
     "render",
+    "render_packet",
     "build_context",
+    "merge_pdfs",
+    "encrypt_pdf",
+    "read_consent",
     "Renderer",
     "RenderOptions",
     "RenderResult",

@@ -103,7 +103,8 @@ def validate(files: tuple[str, ...], fmt: str, pack: str | None, lang: str | Non
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
-def _print_result(path: str, ok: bool, issues: tuple[Issue, ...], lang: str, debug: bool) -> None:
+def _print_result(path: str, ok: bool, issues: tuple[Issue, ...], lang: str, debug: bool,
+                  err: bool = False) -> None:
     n_err = sum(1 for i in issues if i.is_error)
     n_warn = len(issues) - n_err
     if ok:
@@ -112,13 +113,13 @@ def _print_result(path: str, ok: bool, issues: tuple[Issue, ...], lang: str, deb
         status = _t(lang, f"OGILTIG ({n_err} fel)", f"INVALID ({n_err} errors)")
     if n_warn:
         status += _t(lang, f", {n_warn} varning(ar)", f", {n_warn} warning(s)")
-    click.echo(f"{path}: {status}")
+    click.echo(f"{path}: {status}", err=err)
     for issue in issues:
         level = _t(lang, "fel", "error") if issue.is_error else _t(lang, "varning", "warning")
         line = f"  {level:8} {issue.code:36} {issue.pointer or '/'}  {issue.message(lang)}"
         if debug and issue.value is not None:
             line += f"  [value: {issue.value!r}]"
-        click.echo(line)
+        click.echo(line, err=err)
 
 
 # --- render -------------------------------------------------------------------------------------
@@ -132,35 +133,67 @@ def _formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+PASSWORD_ENV = "SIPDOCS_PDF_PASSWORD"
+
+
+def _pdf_password(lang: str) -> str:
+    """The encryption password: from SIPDOCS_PDF_PASSWORD or a hidden prompt, never argv."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise click.UsageError(_t(lang, f"Sätt {PASSWORD_ENV} eller kör i en terminal för att ange lösenordet.",
+                                  f"Set {PASSWORD_ENV} or run in a terminal to type the password."))
+    return click.prompt(_t(lang, "Lösenord för PDF", "PDF password"), hide_input=True,
+                        confirmation_prompt=True)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--outdir", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the documents (created if missing).")
-@click.option("--to", "to", default="docx", show_default=True, help="Formats, comma-separated: docx,pdf.")
+@click.option("--to", "to", default=None, help="Formats, comma-separated: docx,pdf (default: docx; "
+                                                "nothing but the packet with --merge-pdf).")
 @click.option("--pack", default=None, help="Pack id or folder (default: the input's 'pack', then national).")
 @click.option("--lang", "doc_lang", type=click.Choice(["sv", "en"]), default=None,
               help="Document language (default: the input's 'lang', then sv).")
 @click.option("--name", "name_pattern", default=None,
               help="File name pattern, e.g. '{kind}-{case_id}-{date}'. Fields: kind, date, hash, "
-                   "case_id, lang, pack. Default: {kind}-{date}-{hash}.")
+                   "case_id, lang, pack, title. Default: {kind}-{date}-{hash}.")
+@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1+a-2a", "plain"]), default="pdf/ua-1+a-2a",
+              show_default=True, help="Accessible + archivable PDF, or a plain PDF (needed for --encrypt).")
+@click.option("--merge-pdf", "merge_pdf", default=None, type=click.Path(dir_okay=False),
+              help="Also write all documents as one PDF packet (one bookmark per document).")
+@click.option("--encrypt", is_flag=True,
+              help=f"Encrypt PDFs with AES-256; password from ${PASSWORD_ENV} or a prompt. "
+                   "Needs --pdf-variant plain (PDF/A forbids encryption).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-def render(files: tuple[str, ...], outdir: str, to: str, pack: str | None, doc_lang: str | None,
-           name_pattern: str | None, force: bool) -> None:
+def render(files: tuple[str, ...], outdir: str, to: str | None, pack: str | None, doc_lang: str | None,
+           name_pattern: str | None, pdf_variant: str, merge_pdf: str | None, encrypt: bool,
+           force: bool) -> None:
     """Render FILE(s) to Word and/or PDF in OUTDIR.
 
     Invalid inputs are reported (as by 'validate') and skipped; the others are written.
     Files are written atomically and never overwritten without --force.
     """
-    from .renderer import Renderer
+    from .backends import RenderOptions
     from .errors import InvalidInputError
+    from .output import atomic_write
+    from .renderer import Renderer, render_packet
 
     lang = _lang(None)
-    formats = _formats(to)
-    renderer = Renderer()
+    formats = _formats(to) if to is not None else (() if merge_pdf else ("docx",))
+    if encrypt and pdf_variant != "plain":
+        raise click.UsageError(_t(
+            lang, "PDF/A tillåter inte kryptering: lägg till --pdf-variant plain för att kryptera.",
+            "PDF/A forbids encryption: add --pdf-variant plain to encrypt."))
+    password = _pdf_password(lang) if encrypt else None
+    renderer = Renderer(RenderOptions(pdf_variant=pdf_variant, pdf_password=password))
     failed = False
+    valid: list[str] = []
     for path in files:
         try:
-            result = renderer.render(path, formats, pack=pack, lang=doc_lang)
+            result = renderer.render(path, formats or ("pdf",), pack=pack, lang=doc_lang)
         except InvalidInputError as exc:
             failed = True
             _print_result(path, False, exc.issues, lang, _State.debug)
@@ -169,11 +202,16 @@ def render(files: tuple[str, ...], outdir: str, to: str, pack: str | None, doc_l
             failed = True
             click.echo(f"{path}: {_t(lang, 'FEL', 'ERROR')} {exc.code}: {exc.localized(lang)}")
             continue
+        valid.append(path)
         for issue in result.warnings:
             click.echo(f"{path}: {_t(lang, 'varning', 'warning')} {issue.code} {issue.pointer} "
                        f"{issue.message(lang)}")
-        for written in result.write(outdir, force=force, name_pattern=name_pattern):
-            click.echo(str(written))
+        if formats:
+            for written in result.write(outdir, force=force, name_pattern=name_pattern):
+                click.echo(str(written))
+    if merge_pdf and valid:
+        packet, _ = render_packet(valid, pack, doc_lang, renderer=renderer)
+        click.echo(str(atomic_write(merge_pdf, packet, force=force)))
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
@@ -200,7 +238,7 @@ def kinds(lang: str | None) -> None:
 
 
 # Sub-command modules register themselves on `cli` when imported (kept light: click only).
-from . import cli_forms  # noqa: E402,F401
+from . import cli_consent, cli_forms  # noqa: E402,F401
 
 # --- the single catch site ----------------------------------------------------------------------
 

@@ -149,6 +149,8 @@ CATALOGUE: dict[str, Message] = {
                                  "The person has protected identity; the address and phone ({pointer}) will never be printed."),
     "protected.recipient_blocked": M("R30", "En person som inte får ta del av handlingen står som mottagare ({pointer}).",
                                      "A person who must not receive the document is listed as a recipient ({pointer})."),
+    "consent_form.bad_date": M("R7", "Datumet i formuläret ({pointer}) kunde inte läsas; skriv ÅÅÅÅ-MM-DD.",
+                               "The date in the form ({pointer}) could not be read; write YYYY-MM-DD."),
     # --- intake note -------------------------------------------------------------------------------
     "intake.consent_not_verified": M("R26", "Samtycket ska bekräftas med avsändaren av kallelsen ({pointer}).",
                                      "Consent must be confirmed with the sender of the invitation ({pointer})."),

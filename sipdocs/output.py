@@ -17,6 +17,14 @@ from typing import Mapping
 
 from .errors import OutputError
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Files get the usual permissions (0666 minus the umask), not mkstemp's private 0600.
+_FILE_MODE = 0o666 & ~_current_umask()
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 MAX_NAME = 150
 
@@ -64,6 +72,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part", dir=folder)
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

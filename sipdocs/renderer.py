@@ -108,6 +108,13 @@ class Renderer:
     def __init__(self, options: RenderOptions | None = None, *, pack: str | Pack | None = None,
                  lang: str | None = None) -> None:
         self.options = options or RenderOptions()
+        if self.options.pdf_password and self.options.pdf_variant != "plain":
+            from .errors import PostprocessError
+
+            raise PostprocessError(
+                "PDF/A forbids encryption: use pdf_variant='plain' (--pdf-variant plain) to encrypt",
+                message_sv="PDF/A tillåter inte kryptering: använd vanlig PDF (--pdf-variant plain) för att kryptera",
+                code="pdf.encrypt_conflicts_pdfa")
         self.default_pack = pack
         self.default_lang = lang
         self._backends: dict[str, Backend] = {}
@@ -155,6 +162,10 @@ class Renderer:
             backend = self.backend(fmt)
             with time_limit(self.options.time_limit):
                 blob = backend.render(job)
+            if fmt == "pdf" and self.options.pdf_password:
+                from .pdfpost import encrypt_pdf
+
+                blob = encrypt_pdf(blob, self.options.pdf_password)
             if len(blob) > self.options.max_output_bytes:
                 raise RenderError(
                     f"The {fmt} output is larger than {self.options.max_output_bytes} bytes",
@@ -163,7 +174,8 @@ class Renderer:
                 )
             artifacts[fmt] = Artifact(fmt, blob, f"{stem}.{_EXT[fmt]}", _MEDIA[fmt])
         fields = {"kind": result.kind, "date": date, "hash": digest, "lang": language,
-                  "pack": pack_obj.id, "case_id": str(result.data.get("case_id") or "")}
+                  "pack": pack_obj.id, "case_id": str(result.data.get("case_id") or ""),
+                  "title": str(context["doc"].get("title") or "")}
         return RenderResult(kind=result.kind, pack=pack_obj.id, pack_version=pack_obj.version,
                             lang=language, stem=stem, artifacts=artifacts,
                             warnings=result.warnings, fields=fields)
@@ -171,6 +183,37 @@ class Renderer:
 
 def _source_name(source: Any) -> str | None:
     return Path(source).name if isinstance(source, (str, os.PathLike)) else None
+
+
+def render_packet(sources: Iterable[Mapping[str, Any] | str | os.PathLike[str] | bytes],
+                  pack: str | Pack | None = None, lang: str | None = None, *, title: str | None = None,
+                  renderer: Renderer | None = None) -> tuple[bytes, list[RenderResult]]:
+    """Render several inputs to PDF and merge them into one packet, one bookmark per document.
+
+    The packet stays tagged and conformant (see :func:`sipdocs.pdfpost.merge_pdfs`); it is
+    encrypted afterwards when the renderer has a ``pdf_password``.
+    :returns: the packet's bytes and the individual results.
+    """
+    from .pdfpost import encrypt_pdf, merge_pdfs
+
+    renderer = renderer or Renderer()
+    plain = Renderer(RenderOptions(**{**renderer.options.__dict__, "pdf_password": None}),
+                     pack=renderer.default_pack, lang=renderer.default_lang) if renderer.options.pdf_password \
+        else renderer
+    results = [plain.render(src, ("pdf",), pack, lang) for src in sources]
+    items = []
+    for result in results:
+        doc_title = result.fields.get("title") or result.kind
+        items.append((doc_title, result["pdf"]))
+    packet = merge_pdfs(items, title=title or _packet_title(results))
+    if renderer.options.pdf_password:
+        packet = encrypt_pdf(packet, renderer.options.pdf_password)
+    return packet, results
+
+
+def _packet_title(results: list[RenderResult]) -> str:
+    lang = results[0].lang if results else "sv"
+    return "SIP documents" if lang.startswith("en") else "SIP – dokument"
 
 
 _DEFAULT: Renderer | None = None

@@ -70,7 +70,9 @@ def docx_images(data: bytes) -> list[tuple[str, bytes]]:
 
 def pdf_text(data: bytes) -> str:
     """Text of a PDF via poppler's pdftotext (the reader the issue names)."""
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+    # -raw: content-stream order, so each table cell stays together (the default reading
+    # order interleaves narrow columns line by line)
+    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                             check=True)
     return result.stdout.decode("utf-8")
 

@@ -236,6 +236,8 @@ class PdfBackend:
             if conformant:
                 _write_xmp(document, pdf, producer, pack)
                 _scope_table_headers(pdf)
+                _clean_to_unicode(pdf)
+            _fix_form_fields(pdf)
 
         return finish
 
@@ -293,6 +295,59 @@ def _scope_table_headers(pdf: Any) -> None:
             attributes = obj.get("A")
             if isinstance(attributes, dict):
                 attributes["Scope"] = scope
+
+
+_BAD_UNICODE = {"0000": "fffd", "fffe": "fffd", "feff": "2060"}
+
+
+def _clean_to_unicode(pdf: Any) -> None:
+    """PDF/A and PDF/UA forbid U+0000, U+FEFF and U+FFFE as ToUnicode values.
+
+    A font embedded in full (as form fields require) maps a glyph to U+FEFF, the
+    deprecated zero-width no-break space; map it to its successor U+2060 (word joiner),
+    and the two non-characters to U+FFFD.
+    """
+    import pydyf
+
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Stream) or b"endcmap" not in obj.stream:
+            continue
+        lines = []
+        for line in obj.stream:
+            if line.startswith(b"<") and line.endswith(b">") and b"> <" in line:
+                src, _, dst = line.partition(b" ")
+                units = [dst[i:i + 4].decode("ascii") for i in range(1, len(dst) - 1, 4)]
+                if any(u.lower() in _BAD_UNICODE for u in units):
+                    fixed = "".join(_BAD_UNICODE.get(u.lower(), u) for u in units)
+                    line = src + b" <" + fixed.encode("ascii") + b">"
+            lines.append(line)
+        obj.stream[:] = lines
+
+
+def _fix_form_fields(pdf: Any) -> None:
+    """Form fields with their own appearances (PDF/A forbids /NeedAppearances true).
+
+    WeasyPrint draws check boxes but leaves text fields without an appearance and asks
+    the viewer to make them. An empty text field needs no drawing: give it an empty
+    appearance stream, and let readers keep the appearances they are given.
+    """
+    import pydyf
+
+    form = pdf.catalog.get("AcroForm") if hasattr(pdf.catalog, "get") else None
+    if form is None:
+        return
+    form["NeedAppearances"] = "false"
+    for obj in list(pdf.objects):
+        if not (isinstance(obj, dict) and obj.get("Subtype") == "/Widget" and obj.get("FT") == "/Tx"):
+            continue
+        if "AP" in obj:
+            continue
+        x1, y1, x2, y2 = (float(v) for v in obj["Rect"])
+        appearance = pydyf.Stream([b"/Tx BMC EMC"], {
+            "Type": "/XObject", "Subtype": "/Form",
+            "BBox": pydyf.Array((0, 0, abs(x2 - x1), abs(y2 - y1)))})
+        pdf.add_object(appearance)
+        obj["AP"] = pydyf.Dictionary({"N": appearance.reference})
 
 
 def _drop_attachments(document: Any) -> None:

@@ -1,0 +1,292 @@
+"""PDF output: content, conformance (PDF/UA-1 + PDF/A-2a), safety, packets, encryption, forms."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sipdocs
+from sipdocs import RenderOptions, Renderer
+from sipdocs.errors import PostprocessError, RenderError, TemplateSecurityError
+
+from .conftest import KINDS, REPO, SAMPLES, load_sample
+from .docs import expected_strings, pdf_text, protected_secrets, squash
+
+RENDERER = Renderer()
+
+
+def render_pdf(data, pack=None, lang=None, renderer=RENDERER) -> bytes:
+    return renderer.render(data, ("pdf",), pack=pack, lang=lang)["pdf"]
+
+
+def pdf_missing(text: str, values: list[str]) -> list[str]:
+    # pdftotext joins words hyphenated at a line end ("BUP-\nmottagningen" -> "BUPmottagningen")
+    hay = squash(text).replace("-", "").replace("\u00ad", "")
+    return [v for v in values if squash(v).replace("-", "").replace("\u00ad", "") not in hay]
+
+
+def conformance_failures(data: bytes, path: Path) -> list[str]:
+    import page
+    import pdfua
+
+    failures = []
+    for profile in ("PDF_UA_1", "PDF_A_2A"):
+        report = page.validate_pdf_bytes(data, profile=getattr(page.ValidationProfile, profile))
+        failures += [f"{profile}: {f.rule_id} {f.message}" for f in report.failures]
+    path.write_bytes(data)
+    report = pdfua.validate(str(path))
+    failures += [f"pdfua: {f.rule_id} {f.message}" for o in report.outcomes for f in o.findings
+                 if f.severity.name in ("ERROR", "WARNING")]
+    return failures
+
+
+def qpdf_check(path: Path) -> None:
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_sample_pdf_has_every_value_and_passes_all_checks(kind, tmp_path):
+    data = load_sample(kind)
+    blob = render_pdf(data)
+    evaluation = sipdocs.load_pack("national").evaluation_on(kind)
+    assert pdf_missing(pdf_text(blob), expected_strings(kind, data, evaluation=evaluation)) == []
+    assert conformance_failures(blob, tmp_path / f"{kind}.pdf") == []
+    qpdf_check(tmp_path / f"{kind}.pdf")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_word_and_pdf_carry_the_same_text(kind):
+    """Every value and every fixed text of the Word document is in the PDF too (shared catalogue)."""
+    from .docs import docx_text
+
+    data = load_sample(kind)
+    docx = docx_text(RENDERER.render(data, ("docx",))["docx"])
+    pdf = squash(pdf_text(render_pdf(data))).replace("-", "")
+    ctx = sipdocs.build_context(data)
+    fixed = [value for section in ("common", kind) for value in ctx["t"][section].values()
+             if isinstance(value, str) and squash(value) in squash(docx)]
+    assert len(fixed) > 5
+    missing = [v for v in fixed if squash(v).replace("-", "") not in pdf]
+    assert missing == []
+    for line in docx.splitlines():
+        # page numbers are fields Word fills in when it lays the document out
+        line = re.sub(r"(Sida|Page) \d+ (av|of) \d+", "", line.replace("☒", "").replace("☐", "")).strip()
+        if line:
+            assert squash(line).replace("-", "") in pdf, line
+
+
+def test_metadata_has_no_personal_values():
+    import pypdf
+
+    data = load_sample("plan")
+    blob = render_pdf(data)
+    reader = pypdf.PdfReader(io.BytesIO(blob))
+    meta = reader.metadata
+    assert meta.title == "Samordnad individuell plan (SIP)"
+    assert meta.producer.startswith("sipdocs ")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_data().decode("utf-8")
+    assert "pdfuaid:part=\"1\"" in xmp and "pdfaid:part=\"2\"" in xmp and "national 1.0.0" in xmp
+    everything = json.dumps({k: str(v) for k, v in meta.items()}) + xmp
+    for value in ("Alex", "Testsson", "20170101", "Testgatan", "070-"):
+        assert value not in everything
+    assert "/Filter" not in str(reader.trailer["/Root"]["/Metadata"].get_object().keys())
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_protected_identity_appears_nowhere_in_the_pdf(kind):
+    data = json.loads((REPO / "tests" / "corpus" / f"protected_identity.{kind}.json").read_text())
+    blob = render_pdf(data)
+    text = squash(pdf_text(blob))
+    for secret in protected_secrets(data):
+        assert squash(secret) not in text
+    assert "Kontaktviasammankallande" in text
+
+
+def test_same_input_gives_identical_bytes_across_processes():
+    code = ("import sys, sipdocs; sys.stdout.buffer.write("
+            f"sipdocs.render({str(SAMPLES / 'plan.json')!r}, formats=('pdf',))['pdf'])")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=env).stdout
+            for _ in range(2)]
+    assert outs[0] == outs[1] == render_pdf(load_sample("plan"))
+
+
+def test_english_pdf():
+    text = pdf_text(render_pdf(load_sample("invitation"), lang="en"))
+    assert "Invitation to a SIP meeting" in text and "Tuesday 12 May 2026" in text
+    assert "Kallelse" not in text and "tisdag" not in text
+
+
+# --- safety ---------------------------------------------------------------------------------------
+
+def test_html_in_data_is_text_and_nothing_is_read(monkeypatch):
+    import builtins
+
+    opened = []
+    real_open = builtins.open
+
+    def spy(file, *a, **k):
+        opened.append(str(file))
+        return real_open(file, *a, **k)
+
+    data = load_sample("plan")
+    data["purpose"] = '<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/hostname">'
+    monkeypatch.setattr(builtins, "open", spy)
+    blob = render_pdf(data, renderer=Renderer())
+    monkeypatch.undo()
+    assert '<img src="file:///etc/passwd">' in pdf_text(blob)
+    assert not any("passwd" in f or "hostname" in f for f in opened)
+    assert b"/EmbeddedFile" not in blob
+
+
+def html_pack(tmp_path: Path, body: str, css: str = "") -> Path:
+    folder = tmp_path / "htmlpack"
+    (folder / "templates").mkdir(parents=True)
+    (folder / "pack.toml").write_text('id = "htmlpack"\nname = "H"\nversion = "1.0"\nextends = "national"\n',
+                                      encoding="utf-8")
+    (folder / "templates" / "plan.html").write_text(
+        '{% extends "_base.html" %}{% block body %}' + body + "{% endblock %}", encoding="utf-8")
+    if css:
+        (folder / "style.css").write_text(css, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("body, css", [
+    ('<img src="file:///etc/hostname" alt="x">', ""),
+    ('<img src="http://127.0.0.1:9/x.png" alt="x">', ""),
+    ('<img src="https://example.org/x.png" alt="x">', ""),
+    ('<link rel="stylesheet" href="file:///etc/hostname">', ""),
+    ("<p>x</p>", '@import url("file:///etc/hostname");'),
+    ("<p>x</p>", 'body { background: url("file:///etc/hostname"); }'),
+    ('<img src="../../../../../../etc/hostname" alt="x">', ""),
+])
+def test_pack_templates_cannot_fetch_outside_the_pack(tmp_path, body, css):
+    pack = html_pack(tmp_path, body, css)
+    with pytest.raises(RenderError) as exc:
+        Renderer().render(load_sample("plan"), ("pdf",), pack=str(pack))
+    assert exc.value.code == "render.resource_blocked"
+    assert "hostname" not in str(exc.value) and "127.0.0.1" not in str(exc.value)
+
+
+def test_symlink_out_of_the_pack_is_refused(tmp_path):
+    pack = html_pack(tmp_path, '<img src="../assets/evil.png" alt="x">')
+    (pack / "assets").mkdir()
+    outside = tmp_path / "secret.png"
+    outside.write_bytes((REPO / "forms" / "national" / "assets" / "logo.png").read_bytes())
+    (pack / "assets" / "evil.png").symlink_to(outside)
+    with pytest.raises(RenderError) as exc:
+        Renderer().render(load_sample("plan"), ("pdf",), pack=str(pack))
+    assert exc.value.code == "render.resource_blocked"
+
+
+def test_attachments_are_never_embedded(tmp_path):
+    pack = html_pack(tmp_path, '<link rel="attachment" href="../pack.toml"><a rel="attachment" href="../pack.toml">x</a>')
+    blob = Renderer().render(load_sample("plan"), ("pdf",), pack=str(pack))["pdf"]
+    assert b"/EmbeddedFile" not in blob and b"/FileAttachment" not in blob
+
+
+def test_html_template_attack_is_refused(tmp_path):
+    pack = html_pack(tmp_path, "{{ cycler.__init__.__globals__ }}")
+    with pytest.raises(TemplateSecurityError):
+        Renderer().render(load_sample("plan"), ("pdf",), pack=str(pack))
+
+
+# --- packets, encryption, forms ---------------------------------------------------------------------
+
+def test_packet_keeps_tags_and_conformance(tmp_path):
+    import pypdf
+
+    packet, results = sipdocs.render_packet([SAMPLES / "invitation.json", SAMPLES / "consent.json",
+                                             SAMPLES / "plan.json"])
+    reader = pypdf.PdfReader(io.BytesIO(packet))
+    outline = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+    assert [t for t, _ in outline] == [r.fields["title"] for r in results]
+    assert outline[0][1] == 0 and outline[1][1] > 0 and outline[2][1] > outline[1][1]
+    assert len(reader.pages) == sum(len(pypdf.PdfReader(io.BytesIO(r["pdf"])).pages) for r in results)
+    assert conformance_failures(packet, tmp_path / "packet.pdf") == []
+    qpdf_check(tmp_path / "packet.pdf")
+    assert reader.metadata.title == "SIP – dokument"
+
+
+def test_cli_merge_pdf(run_cli, tmp_path):
+    target = tmp_path / "packet.pdf"
+    code, _, _ = run_cli("render", str(SAMPLES / "invitation.json"), str(SAMPLES / "consent.json"),
+                         "--merge-pdf", str(target), "-o", str(tmp_path))
+    assert code == 0 and target.is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["packet.pdf"]
+
+
+def test_encryption_is_aes_256_and_needs_the_password(run_cli, tmp_path, monkeypatch):
+    import pypdf
+
+    monkeypatch.setenv("SIPDOCS_PDF_PASSWORD", "rätt-lösen")
+    code, _, err = run_cli("render", str(SAMPLES / "plan.json"), "--to", "pdf", "--encrypt", "-o", str(tmp_path))
+    assert code == 2 and "PDF/A" in err  # refused: PDF/A forbids encryption
+    code, out, _ = run_cli("render", str(SAMPLES / "plan.json"), "--to", "pdf", "--encrypt",
+                           "--pdf-variant", "plain", "-o", str(tmp_path))
+    assert code == 0
+    [path] = list(tmp_path.glob("*.pdf"))
+    reader = pypdf.PdfReader(path)
+    encrypt = reader.trailer["/Encrypt"]
+    assert reader.is_encrypted and encrypt["/V"] == 5 and encrypt["/R"] == 6
+    assert encrypt["/CF"]["/StdCF"]["/CFM"] == "/AESV3"
+    with pytest.raises(pypdf.errors.FileNotDecryptedError):
+        reader.pages[0].extract_text()
+    assert reader.decrypt("fel") == 0
+    assert reader.decrypt("rätt-lösen") != 0
+    assert "Samordnad individuell plan" in reader.pages[0].extract_text()
+    assert "rätt-lösen" not in out
+
+
+def test_api_refuses_encryption_with_pdfa():
+    with pytest.raises(PostprocessError) as exc:
+        Renderer(RenderOptions(pdf_password="x"))
+    assert exc.value.code == "pdf.encrypt_conflicts_pdfa"
+
+
+def test_consent_form_round_trip(run_cli, tmp_path):
+    from sipdocs.consent_form import fill_consent_form, read_consent
+
+    base = load_sample("consent")
+    blob = render_pdf(base)
+    filled = fill_consent_form(blob, {"person.0.name": "Åsa Öberg", "person.0.date": "2026-04-16",
+                                      "person.1.date": "17/4/2026", "party.2": False,
+                                      "purpose.follow_up_sip": False})
+    result = read_consent(filled, base)
+    assert result.ok, [str(i) for i in result.issues]
+    assert result.data["consenting_persons"][0]["name"] == "Åsa Öberg"
+    assert result.data["consenting_persons"][0]["date"] == "2026-04-16"
+    assert result.data["consenting_persons"][1]["date"] == "2026-04-17"
+    assert result.data["purposes"] == ["establish_sip", "information_exchange"]
+    assert [p["organisation"] for p in result.data["parties"]] == [
+        "Testskolan", "Socialtjänsten Barn & unga, Testkommun", "Habiliteringen Testregionen"]
+    # without the original input: the answers, and exactly what is missing
+    alone = read_consent(filled)
+    assert not alone.ok
+    assert {("schema.required", "/child"), ("schema.required", "/information_covered")} <= {
+        (i.code, i.pointer) for i in alone.issues}
+    path = tmp_path / "filled.pdf"
+    path.write_bytes(filled)
+    src = tmp_path / "base.json"
+    src.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run_cli("consent", "read", str(path), "--input", str(src))
+    assert code == 0 and json.loads(out)["consenting_persons"][0]["name"] == "Åsa Öberg"
+    code, _, err = run_cli("consent", "read", str(path))
+    assert code == 3 and "schema.required" in err
+
+
+def test_consent_form_fields_are_real():
+    from sipdocs.consent_form import form_fields
+
+    fields = form_fields(render_pdf(load_sample("consent")))
+    assert fields["party.0"]["label"] == "Testskolan"
+    assert {f"purpose.{c}" for c in ("establish_sip", "follow_up_sip", "information_exchange", "other")} <= set(fields)
+    assert {"person.0.name", "person.0.date", "person.1.name", "person.1.date"} <= set(fields)
