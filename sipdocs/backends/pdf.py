@@ -23,8 +23,10 @@ the same bytes.
 
 from __future__ import annotations
 
+import atexit
 import ctypes.util
 import os
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -146,6 +148,7 @@ class PdfBackend:
         warn_if_no_hb_subset()
         self.options = options
         self.font_config = FontConfiguration()
+        atexit.register(_remove_font_folder, self.font_config)
         self.image_cache: dict[str, Any] = {}
         self._envs: dict[tuple[Path, ...], Any] = {}
         self._css: dict[tuple[Path, int], Any] = {}
@@ -240,6 +243,18 @@ class PdfBackend:
             _fix_form_fields(pdf)
 
         return finish
+
+
+def _remove_font_folder(font_config: Any) -> None:
+    """Remove WeasyPrint's temporary font folder before interpreter shutdown.
+
+    ``FontConfiguration.__del__`` does it too, but at shutdown ``shutil.rmtree`` may
+    already be gone and Python prints an "Exception ignored" message on exit.
+    """
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
 
 
 def _producer() -> str:
