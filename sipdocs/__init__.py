@@ -49,6 +49,7 @@ _LAZY = {
     "merge_pdfs": ("pdfpost", "merge_pdfs"),
     "encrypt_pdf": ("pdfpost", "encrypt_pdf"),
     "read_consent": ("consent_form", "read_consent"),
+    "bulk": ("bulk.runner", "bulk"),
 }
 
 
@@ -80,6 +81,7 @@ __all__ = [
     "merge_pdfs",
     "encrypt_pdf",
     "read_consent",
+    "bulk",
     "Renderer",
     "RenderOptions",
     "RenderResult",
