@@ -31,6 +31,7 @@ demo: sysdeps venv
 
 test: sysdeps-test venv
 	$(BIN)/python -m pytest -q
+	$(BIN)/sipdocs forms check
 	$(MAKE) wheel-check
 
 # `pip install .` into a fresh virtual environment, then run from outside the repository.

@@ -110,6 +110,24 @@ def _origin(pack: Any, path: Path) -> str:
     return str(path)
 
 
+@forms.command("check")
+@click.argument("packs", nargs=-1)
+def check(packs: tuple[str, ...]) -> None:
+    """Lint the templates of PACKS (ids or folders; default: every pack) in both formats and
+    every language: undefined variables (nested and loop fields), syntax, Word smart quotes,
+    split tags. Exit code 1 on any problem."""
+    from .lint import check_packs
+
+    problems = check_packs(packs or None)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(EXIT_FAILURE)
+    click.echo("ok")
+    sys.exit(EXIT_OK)
+
+
 _NEW_MANIFEST = '''# Template pack "{name}" – extends "{extends}" and overrides only what it ships itself.
 # Validate with: sipdocs forms check {folder}
 id = "{name}"

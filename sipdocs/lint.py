@@ -1,0 +1,313 @@
+"""``sipdocs forms check``: lint a pack's templates against the context they will get.
+
+For every pack, document kind, template format (Word and HTML) and language the pack
+speaks, the template is parsed the way it is rendered (docxtpl's ``patch_xml`` for Word)
+and its Jinja syntax tree is walked. Problems reported:
+
+* ``lint.undefined`` – a variable or attribute the context does not provide, with the full
+  path: nested fields and loop-item fields too (``interventions[].responsible``), checked
+  against real contexts built from example inputs (the catalogue ``t.*`` included, per
+  language);
+* ``lint.syntax`` – the template does not parse (e.g. a tag Word split so that docxtpl's
+  clean-up could not mend it);
+* ``lint.smart_quotes`` – typographic quotes inside a tag (Word's autocorrect);
+* ``lint.split_tag`` – unbalanced ``{{ }}`` / ``{% %}`` in a Word paragraph;
+* ``lint.two_paragraph_tags`` – two ``{%p``/``{%tr``/``{%tc``/``{%r`` tags in one paragraph;
+* ``lint.missing_template`` – a kind without a template in a format.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .errors import PackError
+from .kinds import KIND_IDS
+from .packs import Pack, iter_packs, load_pack
+from .resources import data_root
+
+_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+_W_P = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
+_W_T = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_SMART = "“”„‘’‚«»"
+_PARA_TAG = re.compile(r"\{%\s*(p|tr|tc|r)\s")
+_GLOBALS = {"range", "dict", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
+            "True", "False", "None", "self", "super", "varargs", "kwargs", "caller"}
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    pack: str
+    template: str
+    part: str | None
+    lang: str | None
+    code: str
+    detail: str
+
+    def __str__(self) -> str:
+        where = self.template + (f" [{self.part}]" if self.part else "") + (f" ({self.lang})" if self.lang else "")
+        return f"{self.pack}: {where}: {self.code}: {self.detail}"
+
+
+# --- contexts to check against ----------------------------------------------------------------------
+
+def _example_inputs(kind: str) -> list[dict[str, Any]]:
+    """The kind's sample, enriched so that optional lists and sections are present."""
+    folder = data_root() / "samples"
+    sample = json.loads((folder / f"{kind}.json").read_text(encoding="utf-8"))
+    rich = copy.deepcopy(sample)
+    plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    consent = json.loads((folder / "consent.json").read_text(encoding="utf-8"))
+    if kind == "followup":
+        rich.update(decision="revise", revised_interventions=plan["interventions"],
+                    new_actors_to_invite=plan["attendees"][:1], family_contact=plan["family_contact"],
+                    relatives=plan["relatives"])
+    elif kind == "plan":
+        rich["consent"].update(purposes=consent["purposes"], parties=consent["parties"],
+                               information_covered=consent["information_covered"], exclusions="Inga.")
+    elif kind == "consent":
+        rich["withdrawal"] = {"date": "2026-06-01", "by": "Robin Testsson", "received_by": "Kim Kurator"}
+        rich["purposes"] = [*rich["purposes"], "other"]
+        rich["purpose_other"] = "Annat"
+    elif kind == "closure":
+        rich.update(reason="SAMTYCKE_ATERKALLAT", consent_withdrawal={"date": "2027-03-01", "by": "guardian"})
+    elif kind == "invitation":
+        rich.setdefault("distribution", {})["extra_recipients"] = [{"name": "Arkivet", "channel": "post"}]
+    return [sample, rich]
+
+
+def _contexts(pack: Pack, kind: str, lang: str) -> list[dict[str, Any]]:
+    from .context import make_context
+    from .validation import validate
+
+    out = []
+    for data in _example_inputs(kind):
+        data = dict(data, pack=pack.id)
+        result = validate(data, pack)
+        if result.data is None:
+            continue
+        # the example's validity under this pack does not matter: only the context's shape
+        ctx = make_context(result, pack, lang)
+        ctx["evaluation"] = ctx.get("evaluation") or [{"organisation": "X", "url": "https://example.org",
+                                                        "qr": ctx["doc"]["logo"]}]
+        out.append(ctx)
+    return out
+
+
+class _Unknown:
+    """Marks a part of the context whose shape the examples cannot tell (e.g. an empty list)."""
+
+
+UNKNOWN = _Unknown()
+
+
+def _merge_shape(values: Iterable[Any]) -> Any:
+    values = [v for v in values if v is not None]
+    if not values:
+        return UNKNOWN
+    if all(isinstance(v, dict) for v in values):
+        keys: dict[str, list[Any]] = {}
+        for v in values:
+            for k, item in v.items():
+                keys.setdefault(k, []).append(item)
+        return {k: _merge_shape(items) for k, items in keys.items()}
+    if all(isinstance(v, list) for v in values):
+        items = [item for v in values for item in v]
+        return [_merge_shape(items)] if items else [UNKNOWN]
+    return values[0]
+
+
+def _check_path(shape: Any, path: list[str]) -> str | None:
+    """The first missing segment of ``path`` in ``shape`` (None when it exists or can't be told)."""
+    node = shape
+    for i, seg in enumerate(path):
+        if node is UNKNOWN:
+            return None
+        if seg == "[]":
+            if not isinstance(node, list):
+                return None  # iterating a mapping or string: leave it to the renderer
+            node = node[0]
+            continue
+        if isinstance(node, dict):
+            if seg not in node:
+                return ".".join(path[: i + 1]).replace(".[]", "[]")
+            node = node[seg]
+        else:
+            return None  # attribute of a plain value (e.g. str methods): not ours to check
+    return None
+
+
+# --- walking the Jinja AST ------------------------------------------------------------------------
+
+def _paths(template_ast: Any) -> Iterator[list[str]]:
+    """Every variable path the template reads (loop variables resolved to their list)."""
+    from jinja2 import nodes
+
+    def path_of(node: Any, scope: dict[str, list[str] | None]) -> list[str] | None:
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                bound = scope[node.name]
+                return list(bound) if bound is not None else None
+            if node.name in _GLOBALS:
+                return None
+            return [node.name]
+        if isinstance(node, nodes.Getattr):
+            base = path_of(node.node, scope)
+            return None if base is None else [*base, node.attr]
+        if isinstance(node, nodes.Getitem):
+            base = path_of(node.node, scope)
+            if base is None or not isinstance(node.arg, nodes.Const):
+                return None
+            return [*base, node.arg.value if isinstance(node.arg.value, str) else "[]"]
+        return None
+
+    found: list[list[str]] = []
+
+    def visit(node: Any, scope: dict[str, list[str] | None]) -> None:
+        if isinstance(node, (nodes.Getattr, nodes.Getitem, nodes.Name)) and getattr(node, "ctx", "load") == "load":
+            p = path_of(node, scope)
+            if p is not None:
+                found.append(p)
+                return
+        if isinstance(node, nodes.For):
+            visit(node.iter, scope)
+            item = path_of(node.iter, scope)
+            inner = dict(scope)
+            for target in ([node.target] if isinstance(node.target, nodes.Name) else node.target.items):
+                inner[target.name] = [*item, "[]"] if item is not None else None
+            inner["loop"] = None
+            for child in (*node.body, *node.else_):
+                visit(child, inner)
+            if node.test is not None:
+                visit(node.test, inner)
+            return
+        if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
+            targets = [node.target] if isinstance(node.target, nodes.Name) else getattr(node.target, "items", [])
+            for target in targets:
+                if isinstance(target, nodes.Name):
+                    scope[target.name] = None
+        if isinstance(node, nodes.Macro):
+            inner = dict(scope)
+            for arg in node.args:
+                inner[arg.name] = None
+            for child in node.body:
+                visit(child, inner)
+            return
+        for child in node.iter_child_nodes():
+            visit(child, scope)
+
+    visit(template_ast, {})
+    return iter(found)
+
+
+def _undefined(source: str, env: Any, shape: Any) -> tuple[set[str], str | None]:
+    """Missing paths in ``source`` (set) and a syntax error message, if any."""
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        ast = env.parse(source)
+    except TemplateSyntaxError as exc:
+        return set(), f"line {exc.lineno}: {exc.message}"
+    missing = set()
+    for path in _paths(ast):
+        gap = _check_path(shape, path)
+        if gap:
+            missing.add(gap)
+    return missing, None
+
+
+# --- the checks -----------------------------------------------------------------------------------
+
+def _docx_sources(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if _PARTS.match(n)}
+
+
+def _word_checks(pack: Pack, name: str, part: str, xml: str) -> Iterator[LintProblem]:
+    for para in _W_P.findall(xml):
+        text = "".join(_W_T.findall(para))
+        for tag in re.findall(r"\{[{%].*?[}%]\}", text):
+            if any(ch in tag for ch in _SMART):
+                yield LintProblem(pack.id, name, part, None, "lint.smart_quotes",
+                                  f"typographic quotes inside {tag[:40]!r}; type straight quotes")
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            yield LintProblem(pack.id, name, part, None, "lint.split_tag",
+                              f"unbalanced tag braces in the paragraph {text[:50]!r}")
+        if len(_PARA_TAG.findall(text)) > 1:
+            yield LintProblem(pack.id, name, part, None, "lint.two_paragraph_tags",
+                              f"two paragraph/row/cell tags in one paragraph {text[:50]!r}")
+
+
+def check_pack(pack: Pack) -> list[LintProblem]:
+    """All problems of one pack, every kind, both formats, every language it has."""
+    from docxtpl import DocxTemplate
+    from jinja2 import FileSystemLoader
+
+    from .templating import make_environment
+
+    problems: list[LintProblem] = []
+    env = make_environment(autoescape=True, loader=FileSystemLoader([str(r / "templates") for r in pack.roots]))
+    for kind in KIND_IDS:
+        shapes = {lang: _merge_shape(_contexts(pack, kind, lang)) for lang in pack.languages}
+        for fmt in ("docx", "html"):
+            try:
+                path = pack.template(kind, fmt)
+            except PackError:
+                problems.append(LintProblem(pack.id, f"templates/{kind}.{fmt}", None, None, "lint.missing_template",
+                                            f"no {fmt} template for {kind}"))
+                continue
+            name = _shown(pack, path)
+            if fmt == "docx":
+                sources = {}
+                for part, xml in _docx_sources(path).items():
+                    problems.extend(_word_checks(pack, name, part, xml))
+                    sources[part] = DocxTemplate.patch_xml(None, xml)
+            else:
+                sources = {None: path.read_text(encoding="utf-8")}
+                base = _extends(sources[None])
+                if base:
+                    try:
+                        sources[base] = Path(env.loader.get_source(env, base)[1]).read_text(encoding="utf-8")
+                    except Exception:  # noqa: BLE001 - reported as a missing template
+                        problems.append(LintProblem(pack.id, name, None, None, "lint.missing_template",
+                                                    f"extends {base!r}, which the pack does not have"))
+            for part, source in sources.items():
+                for lang, shape in shapes.items():
+                    missing, syntax = _undefined(source, env, shape)
+                    if syntax:
+                        problems.append(LintProblem(pack.id, name, part, None, "lint.syntax", syntax))
+                        break
+                    for gap in sorted(missing):
+                        problems.append(LintProblem(pack.id, name, part, lang, "lint.undefined",
+                                                    f"{gap} is not in the context"))
+    return _dedupe(problems)
+
+
+def _extends(source: str) -> str | None:
+    m = re.search(r"\{%-?\s*extends\s+[\"']([^\"']+)[\"']", source)
+    return m.group(1) if m else None
+
+
+def _shown(pack: Pack, path: Path) -> str:
+    for root in pack.chain:
+        if path.is_relative_to(root):
+            return f"{root.name}/{path.relative_to(root)}"
+    return str(path)
+
+
+def _dedupe(problems: list[LintProblem]) -> list[LintProblem]:
+    return list(dict.fromkeys(problems))
+
+
+def check_packs(names: Iterable[str] | None = None) -> list[LintProblem]:
+    """Lint the named packs (ids or folders), or every pack on the search path."""
+    packs = [load_pack(n) for n in names] if names else list(iter_packs())
+    problems: list[LintProblem] = []
+    for pack in packs:
+        problems.extend(check_pack(pack))
+    return problems
