@@ -146,6 +146,7 @@ class PdfBackend:
                 message_sv="WeasyPrint kan inte laddas; installera Pango-biblioteken (libpango-1.0-0, libpangoft2-1.0-0)",
             ) from exc
         warn_if_no_hb_subset()
+        _cache_image_streams()
         self.options = options
         self.font_config = FontConfiguration()
         atexit.register(_remove_font_folder, self.font_config)
@@ -243,6 +244,50 @@ class PdfBackend:
             _fix_form_fields(pdf)
 
         return finish
+
+
+_IMAGE_STREAMS: dict[tuple[Any, ...], tuple[list[Any], dict[str, Any]]] = {}
+
+
+def _cache_image_streams() -> None:
+    """Encode each raster image for the PDF once per process, not once per document.
+
+    WeasyPrint's image cache keeps decoded images between documents, but
+    ``RasterImage.get_x_object`` re-encodes the pixels (PIL → PNG → Flate data) every time a
+    document is written — about 5 ms per QR code and more for a logo. The encoded stream
+    content does not depend on the document, so it is kept, keyed by the image's id (an
+    MD5 of its URL) and drawing options; a fresh ``pydyf.Stream`` is made around it each
+    time, since PDF objects belong to one file. Images with an alpha mask (whose mask is a
+    separate PDF object) and resized images are left to WeasyPrint.
+    """
+    from weasyprint.images import RasterImage
+
+    if getattr(RasterImage.get_x_object, "_sipdocs_cached", False):
+        return
+    original = RasterImage.get_x_object
+
+    def get_x_object(self: Any, interpolate: bool, dpi_ratio: float) -> Any:
+        import pydyf
+
+        if dpi_ratio != 1 or self.mode in ("RGBA", "LA"):
+            return original(self, interpolate, dpi_ratio)
+        key = (self.id, self.mode, self.format, self.width, self.height, interpolate)
+        hit = _IMAGE_STREAMS.get(key)
+        if hit is None:
+            stream = original(self, interpolate, dpi_ratio)
+            if "SMask" in stream.extra:
+                return stream
+            hit = _IMAGE_STREAMS[key] = ([bytes(_data(part)) for part in stream.stream], dict(stream.extra))
+        content, extra = hit
+        return pydyf.Stream(list(content), pydyf.Dictionary(extra))
+
+    get_x_object._sipdocs_cached = True  # type: ignore[attr-defined]
+    RasterImage.get_x_object = get_x_object
+
+
+def _data(part: Any) -> bytes:
+    """The bytes of a stream part (WeasyPrint's lazy image data or plain bytes)."""
+    return part.data if hasattr(part, "data") else part
 
 
 def _remove_font_folder(font_config: Any) -> None:
