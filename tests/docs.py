@@ -155,3 +155,21 @@ def iter_xml_parts(data: bytes) -> Iterator[tuple[str, bytes]]:
     for name, blob in docx_parts(data).items():
         if name.endswith((".xml", ".rels")):
             yield name, blob
+
+
+def pdf_alt_texts(data: bytes) -> list[str]:
+    """/Alt texts of the PDF's structure elements (figures: logo, QR codes)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [str(obj.Alt) for obj in pdf.objects
+                if isinstance(obj, pikepdf.Dictionary) and "/Alt" in obj]
+
+
+def pdf_image_sizes(data: bytes) -> list[tuple[int, int]]:
+    """(width, height) in pixels of every image XObject."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [(int(obj.Width), int(obj.Height)) for obj in pdf.objects
+                if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
