@@ -8,7 +8,7 @@ copied together with each document's structure elements under one new
 ``StructTreeRoot`` (the parent-tree keys renumbered, each ``/Document`` element keeping
 its own ``/Lang``), form fields are carried over (``Pdf.add_pages_from``), the first document's output intent and XMP
 are kept with the packet title, and one bookmark points at the first page of each
-document. The result is re-checked in the tests with both conformance checkers.
+document, with that document's own heading bookmarks nested under it. The result is re-checked in the tests with both conformance checkers.
 
 **Encryption** is AES-256 only (pypdf defaults to RC4, which must never be used) and is
 refused for PDF/A output: the standard forbids encryption.
@@ -87,8 +87,13 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
         if "/AcroForm" in out.Root:
             out.Root.AcroForm.NeedAppearances = False  # PDF/A: the widgets bring their appearances
         _copy_metadata(first, out, title)
+        if "/Outlines" in out.Root:  # newer pikepdf copies each source's outline flat; we nest them
+            del out.Root.Outlines
         with out.open_outline() as outline:
-            outline.root.extend(pikepdf.OutlineItem(name, start) for (name, _), start in zip(items, starts))
+            for (name, _), start, src in zip(items, starts, sources):
+                top = pikepdf.OutlineItem(name, start)
+                top.children.extend(_rebased_outline(src, start))
+                outline.root.append(top)
         buf = io.BytesIO()
         out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                  min_version=max(src.pdf_version for src in sources))
@@ -96,6 +101,28 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
     except pikepdf.PdfError as exc:
         raise PostprocessError("Could not merge the PDF files", message_sv="Kunde inte slå ihop PDF-filerna",
                                code="pdf.merge_failed") from exc
+
+
+def _rebased_outline(src: object, start: int) -> list:
+    """A source document's bookmarks (its headings) as new items pointing into the packet."""
+    import pikepdf
+
+    index = {page.obj.objgen: number for number, page in enumerate(src.pages)}  # type: ignore[attr-defined]
+
+    def rebase(item: "pikepdf.OutlineItem") -> "pikepdf.OutlineItem | None":
+        dest = item.destination
+        if not isinstance(dest, pikepdf.Array) or len(dest) < 2 or dest[0].objgen not in index:
+            return None
+        page = index[dest[0].objgen] + start
+        if dest[1] == pikepdf.Name.XYZ and len(dest) >= 4:
+            new = pikepdf.OutlineItem(item.title, page, "XYZ", left=float(dest[2] or 0), top=float(dest[3] or 0))
+        else:
+            new = pikepdf.OutlineItem(item.title, page)
+        new.children.extend(child for child in map(rebase, item.children) if child is not None)
+        return new
+
+    with src.open_outline() as outline:  # type: ignore[attr-defined]
+        return [item for item in map(rebase, outline.root) if item is not None]
 
 
 def _copy(out: object, obj: object) -> object:

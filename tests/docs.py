@@ -77,6 +77,93 @@ def pdf_text(data: bytes) -> str:
     return result.stdout.decode("utf-8")
 
 
+def pdf_body_text(data: bytes) -> str:
+    """Text of the page bodies only (the running header and footer cropped away), so a long
+    value that continues on the next page reads as one piece."""
+    # A4 in points: 595 × 842; the stylesheet's top and bottom margins are 26 mm ≈ 74 pt
+    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-x", "0", "-y", "72", "-W", "596",
+                             "-H", "698", "-", "-"], input=data, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b-\u2010\u202a-\u202e\u2060-\u2064\ufeff-]")
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def pdf_normalise(text: str) -> str:
+    """What a PDF's text can carry: no whitespace layout, no invisible format characters
+    (zero-width spaces, direction marks, soft hyphens), no hyphens at line ends, and
+    compatibility forms folded (Arabic presentation forms from fully embedded fonts)."""
+    import unicodedata
+
+    return _INVISIBLE.sub("", squash(unicodedata.normalize("NFKC", text)))
+
+
+def _header_labels() -> list[str]:
+    """Table header texts, which repeat on every page a long table row continues onto."""
+    from sipdocs.packs import load_pack
+
+    labels = set()
+    for lang in ("sv", "en"):
+        t = load_pack("national").catalogue(lang)
+        labels.update(t["label"].values())
+        for section in t.values():
+            if isinstance(section, dict):
+                labels.update(v for k, v in section.items() if k.startswith("col_") and isinstance(v, str))
+    return sorted((pdf_normalise(v) for v in labels if v), key=len, reverse=True)
+
+
+def _pdf_haystack(text: str) -> str:
+    # list bullets are drawn in their own pass and land between the lines of a long value
+    return pdf_normalise(text.replace("•", ""))
+
+
+def _in_logical_text(data: bytes, value: str) -> bool:
+    """Numbers beside right-to-left text are reordered by bidi in visual extraction."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return pdf_normalise(value) in pdf_normalise(" ".join(p.extract_text() for p in reader.pages))
+
+
+def _strip_labels(text: str) -> str:
+    for label in _header_labels():
+        text = text.replace(label, "")
+    return text
+
+
+def pdf_missing(data: bytes, values: list[str]) -> list[str]:
+    """Values not found in the PDF's text.
+
+    Right-to-left runs are stored in visual order in PDF content, so readers disagree
+    about their character order (pdftotext even splits lam-alef ligatures); for values
+    with RTL text each word must appear in pypdf's extraction instead.
+    """
+    body = _pdf_haystack(pdf_body_text(data))
+    full = None
+    rtl_text = None
+    missing = []
+    for value in values:
+        if _RTL.search(value):
+            if rtl_text is None:
+                import pypdf
+
+                reader = pypdf.PdfReader(io.BytesIO(data))
+                rtl_text = pdf_normalise(" ".join(p.extract_text() for p in reader.pages))
+            words = [w for w in re.split(r"[\s()]+", value) if w]
+            if not all(pdf_normalise(w) in rtl_text for w in words):
+                missing.append(value)
+        elif pdf_normalise(value) not in body:
+            if full is None:  # header and footer fields (case id, document date)
+                full = _pdf_haystack(pdf_text(data))
+            if pdf_normalise(value) not in full:
+                # a value in a table cell broken over pages: the repeated header row lands inside it
+                stripped = _strip_labels(pdf_normalise(value))
+                if stripped not in _strip_labels(body) and not _in_logical_text(data, value):
+                    missing.append(value)
+    return missing
+
+
 def squash(text: str) -> str:
     """Text without any whitespace (line wrapping and table layout differ between readers)."""
     return re.sub(r"\s+", "", text)

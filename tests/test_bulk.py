@@ -157,7 +157,7 @@ def test_zip_and_merged_print_pdf(tmp_path):
     names = zipfile.ZipFile(run.summary.zip).namelist()
     assert "row-0002-invitation.pdf" in names and "report.csv" in names and "manifest.json" in names
     reader = pypdf.PdfReader(tmp_path / "print.pdf")
-    assert [o.title for o in reader.outline] == ["Rad 2", "Rad 3", "Rad 4"]
+    assert [o.title for o in reader.outline if not isinstance(o, list)] == ["Rad 2", "Rad 3", "Rad 4"]
 
 
 def test_absurd_and_corrupt_spreadsheets_fail_fast(tmp_path):
@@ -202,7 +202,9 @@ def test_kill_9_then_resume_renders_every_row_exactly_once(tmp_path):
     proc.wait()
     done_before = manifest.read_text().count("\n")
     assert 120 <= done_before < 500
-    assert not list(outdir.glob("*.part")) and not list(outdir.glob(".*.part"))
+    # a killed writer may leave its temporary ``.*.part`` file, never a partial final file
+    for doc in outdir.glob("row-*-invitation.docx"):
+        assert zipfile.ZipFile(doc).testzip() is None, doc.name
     result = subprocess.run(_bulk_cmd(sheet, outdir, "--resume"), env=_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in manifest.read_text().splitlines() if line.strip()]

@@ -242,6 +242,7 @@ class PdfBackend:
                 _scope_table_headers(pdf)
                 _clean_to_unicode(pdf)
             _fix_form_fields(pdf)
+            _unambiguous_stream_ends(pdf)
 
         return finish
 
@@ -408,6 +409,37 @@ def _fix_form_fields(pdf: Any) -> None:
             "BBox": pydyf.Array((0, 0, abs(x2 - x1), abs(y2 - y1)))})
         pdf.add_object(appearance)
         obj["AP"] = pydyf.Dictionary({"N": appearance.reference})
+
+
+def _unambiguous_stream_ends(pdf: Any) -> None:
+    """Write CR LF before ``endstream`` when a stream's data ends with a CR byte.
+
+    pydyf writes ``data LF endstream``; compressed data that happens to end with 0x0D
+    (about one stream in 256) then reads as ``CR LF endstream``, and a PDF/A checker that
+    strips that CR LF as the end-of-line marker counts one byte less than ``/Length``.
+    """
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and not getattr(obj, "_sipdocs_eol", False):
+            obj.__class__ = _eol_safe(type(obj))
+
+
+_EOL_SAFE: dict[type, type] = {}
+
+
+def _eol_safe(cls: type) -> type:
+    """A subclass of a pydyf stream class whose ``data`` ends ``… CR LF endstream`` when needed."""
+    if cls not in _EOL_SAFE:
+        def data(self: Any) -> bytes:
+            out = super(safe, self).data
+            if out.endswith(b"\r\nendstream"):
+                out = out[: -len(b"\nendstream")] + b"\r\nendstream"
+            return out
+
+        safe = type(f"EolSafe{cls.__name__}", (cls,), {"data": property(data), "_sipdocs_eol": True})
+        _EOL_SAFE[cls] = safe
+    return _EOL_SAFE[cls]
 
 
 def _drop_attachments(document: Any) -> None:

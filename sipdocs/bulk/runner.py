@@ -181,6 +181,13 @@ def read_manifest(outdir: Path) -> dict[int, dict[str, Any]]:
     return records
 
 
+def _remove_stale_temporaries(outdir: Path) -> None:
+    """Delete the temporary files (``.<name>.<random>.part``) a killed run left behind."""
+    for tmp in outdir.rglob(".*.part"):
+        if tmp.is_file() and not tmp.is_symlink():
+            tmp.unlink(missing_ok=True)
+
+
 def _complete(outdir: Path, record: dict[str, Any]) -> bool:
     return record.get("status") == "ok" and bool(record.get("files")) and all(
         _sha256(outdir / f["path"]) == f["sha256"] for f in record["files"])
@@ -234,7 +241,9 @@ class BulkRun:
             for rel in targets.values():
                 if rel in owner:
                     problems.append(make_issue("bulk.name_collision", "", "error", name=rel, other=owner[rel]))
-                elif (o.outdir / rel).exists() and not o.force and rel not in known_files:
+                # with resume, a file at this row's own target without a manifest line was
+                # written by the interrupted run just before it was killed: render it again
+                elif (o.outdir / rel).exists() and not (o.force or o.resume) and rel not in known_files:
                     problems.append(make_issue("bulk.output_exists", "", "error", name=rel))
                 owner.setdefault(rel, item.row)
             if problems:
@@ -248,6 +257,8 @@ class BulkRun:
         o = self.options
         start = time.perf_counter()
         o.outdir.mkdir(parents=True, exist_ok=True)
+        if o.resume:
+            _remove_stale_temporaries(o.outdir)
         jobs, settled = self._plan()
         manifest = None if o.dry_run else open(o.outdir / MANIFEST, "a", encoding="utf-8")
         try:

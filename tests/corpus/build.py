@@ -31,6 +31,10 @@ _SKIP_KEYS = {"kind", "pack", "lang", "document_date", "date", "start_time", "en
               "meeting_date", "date_of_birth", "case_id"}
 
 
+_LONG = {"purpose", "goal_picture", "child_views", "information_covered", "exclusions", "reason_text",
+         "where_to_turn", "text", "long_term_goal", "changed_needs", "summary", "child_view"}
+
+
 def _map_text(node: Any, fn: Callable[[str, str], str], key: str = "") -> Any:
     if isinstance(node, dict):
         return {k: (v if k in _SKIP_KEYS else _map_text(v, fn, k)) for k, v in node.items()}
@@ -54,9 +58,8 @@ HOSTILE: dict[str, Callable[[str, str], str]] = {
     "emoji": lambda v, k: f"{v} 🙂 ⚽ 👨‍👩‍👧 🇸🇪",
     "zero_width": lambda v, k: f"{v}\u200b\u200c\u200d\u200e\u200f\u2060 mellan\u00adrum",
     "urls_in_text": lambda v, k: f"{v} file:///etc/passwd http://169.254.169.254/latest/meta-data/",
-    # 10,000-character values wherever the schema allows them (addresses are capped at 2,000)
-    "long_strings": lambda v, k: ((v + " ") * max(1, 10000 // (len(v) + 1) - 1)
-                                  if len(v) > 3 and k not in ("address", "other_address") else v),
+    # 10,000-character values in the long texts of each document (and the child's name)
+    "long_strings": lambda v, k: ((v + " ") * max(1, 10000 // (len(v) + 1) - 1) if k in _LONG else v),
 }
 
 
