@@ -44,9 +44,9 @@ def v(expr: str) -> str:
 
 
 def staff(p: str) -> str:
-    """One line for a member of staff (name, title, organisation, unit, principal, phone, e-mail)."""
+    """One line for a member of staff (name, title, organisation, unit, principal, phone, e-mail, address)."""
     return ("{{ [%(p)s.name, %(p)s.title, %(p)s.organisation, %(p)s.unit, %(p)s.principal_label, "
-            "%(p)s.phone, %(p)s.email] | select | join(', ') }}" % {"p": p})
+            "%(p)s.phone, %(p)s.email, %(p)s.address] | select | join_isolated(', ') }}" % {"p": p})
 
 
 @dataclass
@@ -178,9 +178,10 @@ GUARDIANS = Table(
 )
 
 RELATIVES = Table(
-    ["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.role }}", "{{ t.label.phone }}"],
+    ["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.role }}", "{{ t.label.phone }}",
+     "{{ t.label.address }}"],
     "r in relatives",
-    [v("r.name"), v("r.relation"), v("r.role_label"), contact("r", "phone")],
+    [v("r.name"), v("r.relation"), v("r.role_label"), contact("r", "phone"), contact("r", "address")],
 )
 
 INTERPRETERS: list[Block] = [
@@ -210,7 +211,7 @@ def participants(loop: str, type_column: bool = False) -> Table:
         v("a.kind_label"),
         v("a.function"),
         v("a.name") + "{% if a.substitute %} – {{ t.label.substitute }}: {{ a.substitute }}{% endif %}",
-        "{{ [a.phone, a.email, a.address] | select | join(', ') }}",
+        "{{ [a.phone, a.email, a.address] | select | join_isolated(', ') }}",
     ]
     if type_column:
         headers.append("{{ t.label.invitation_type }}")
@@ -257,7 +258,25 @@ def interventions_table(loop: str) -> Table:
     )
 
 
-def consent_summary() -> If:
+def consent_scope() -> list[Block]:
+    """What a consent covers — purposes, parties, information, exclusions — when given."""
+    return [
+        If("consent.purposes", [P([B("{{ t.consent.purposes_heading }}")]), Bullets("p in consent.purposes", v("p"))]),
+        If("consent.parties", [
+            P([B("{{ t.consent.parties_heading }}")]),
+            Bullets("p in consent.parties",
+                    "{{ [p.organisation, p.kind_label, p.principal_label] | select | join_isolated(', ') }}"),
+        ]),
+        If("consent.information_covered", [P([B("{{ t.consent.information_heading }}")]),
+                                           Text("consent.information_covered")]),
+        If("consent.exclusions", [P([B("{{ t.consent.exclusions_heading }}")]), Text("consent.exclusions")]),
+    ]
+
+
+def consent_summary(embeddable: bool) -> If:
+    """The consent reference of a plan or follow-up; a plan whose pack embeds the whole
+    consent prints its scope there instead."""
+    scope = consent_scope()
     return If("consent", [
         H2("{{ t.plan.consent_heading }}"),
         Fields([
@@ -267,6 +286,7 @@ def consent_summary() -> If:
             ("{{ t.invitation.consent_obtained_by }}", v("consent.obtained_by"), "consent.obtained_by"),
             ("{{ t.plan.consent_valid_until }}", v("consent.valid_until"), "consent.valid_until"),
         ]),
+        *([If("not consent_embedded", scope)] if embeddable else scope),
     ])
 
 
@@ -277,7 +297,7 @@ def responsibility() -> list[Block]:
             ("{{ t.plan.lead_responsible }}",
              "{{ [lead_responsible.name, lead_responsible.title, lead_responsible.organisation, "
              "lead_responsible.principal_label, lead_responsible.phone, lead_responsible.email]"
-             " | select | join(', ') }}", "lead_responsible"),
+             " | select | join_isolated(', ') }}", "lead_responsible"),
             ("{{ t.plan.family_contact }}", staff("family_contact"), "family_contact"),
         ]),
     ]
@@ -322,7 +342,7 @@ def rest_of_meeting(prefix: str) -> list[Block]:
         *roles(),
         *participation("plan"),
         optional_text("child_views", "{{ t.plan.child_views_heading }}"),
-        consent_summary(),
+        consent_summary(embeddable=prefix == "plan"),
     ]
 
 
@@ -336,7 +356,7 @@ INVITATION: list[Block] = [
     Fields([
         ("{{ t.label.name }}", v("convener.name")),
         ("{{ t.label.title }}", v("convener.title"), "convener.title"),
-        ("{{ t.label.organisation }}", "{{ [convener.organisation, convener.unit] | select | join(', ') }}",
+        ("{{ t.label.organisation }}", "{{ [convener.organisation, convener.unit] | select | join_isolated(', ') }}",
          "convener.organisation or convener.unit"),
         ("{{ t.label.principal }}", v("convener.principal_label"), "convener.principal_label"),
         ("{{ t.label.phone }}", v("convener.phone"), "convener.phone"),
@@ -364,6 +384,7 @@ INVITATION: list[Block] = [
         ("{{ t.invitation.consent_obtained_by }}", v("consent.obtained_by"), "consent.obtained_by"),
         ("{{ t.invitation.consent_valid_until }}", v("consent.valid_until"), "consent.valid_until"),
     ]),
+    *consent_scope(),
     If("roles.chair or roles.note_taker", [
         H2("{{ t.invitation.roles_heading }}"),
         Fields([
@@ -397,7 +418,7 @@ CONSENT: list[Block] = [
     If("purpose_other", [label_line("{{ t.consent.purpose_other }}", v("purpose_other"))]),
     H2("{{ t.consent.parties_heading }}"),
     Checkboxes("p in parties", "'party.' ~ loop.index0", "true",
-               "[p.organisation, p.kind_label, p.principal_label] | select | join(', ')", "p.organisation"),
+               "[p.organisation, p.kind_label, p.principal_label] | select | join_isolated(', ')", "p.organisation"),
     H2("{{ t.consent.information_heading }}"),
     Text("information_covered"),
     optional_text("exclusions", "{{ t.consent.exclusions_heading }}"),
@@ -422,7 +443,8 @@ CONSENT: list[Block] = [
     Table(["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.date }}", "{{ t.consent.form }}",
            "{{ t.consent.documented_by }}"],
           "s in consenting_persons",
-          [v("s.name"), v("s.relation_label"), v("s.date"), v("s.form_label"), v("s.documented_by")]),
+          [v("s.name"), "{{ [s.relation_label, s.organisation] | select | join_isolated(', ') }}", v("s.date"),
+           v("s.form_label"), v("s.documented_by")]),
     optional_text("child_view", "{{ t.consent.child_view_heading }}"),
     If("withdrawal", [
         H2("{{ t.consent.withdrawal_heading }}"),
@@ -443,13 +465,7 @@ CONSENT: list[Block] = [
 
 EMBEDDED_CONSENT = If("consent_embedded and consent", [
     H2("{{ t.plan.embedded_consent_heading }}"),
-    P([B("{{ t.consent.purposes_heading }}")]),
-    Bullets("p in consent.purposes", v("p")),
-    P([B("{{ t.consent.parties_heading }}")]),
-    Bullets("p in consent.parties", "{{ [p.organisation, p.kind_label, p.principal_label] | select | join(', ') }}"),
-    If("consent.information_covered", [P([B("{{ t.consent.information_heading }}")]),
-                                       Text("consent.information_covered")]),
-    If("consent.exclusions", [P([B("{{ t.consent.exclusions_heading }}")]), Text("consent.exclusions")]),
+    *consent_scope(),
     para("{{ t.consent.validity_text }}"),
     para("{{ t.consent.right_to_withdraw }}"),
 ])
@@ -492,7 +508,9 @@ PLAN: list[Block] = [
     para("{{ t.plan.copies_text }}"),
     distribution(),
     If("show_signatures and signatures", [Signatures("s in signatures", "s.name",
-                                                     "[s.relation_label, s.organisation] | select | join(', ')")]),
+                                                     "[s.relation_label, s.organisation, s.documented_by and "
+                                                     "t.consent.documented_by ~ ': ' ~ s.documented_by]"
+                                                     " | select | join_isolated(', ')")]),
 ]
 
 FOLLOWUP: list[Block] = [
@@ -533,7 +551,7 @@ FOLLOWUP: list[Block] = [
 CLOSURE: list[Block] = [
     H1("{{ doc.title }}"),
     para("{{ t.closure.intro }}"),
-    *child_fields("{{ t.consent.child_heading }}", school=False),
+    *child_fields("{{ t.consent.child_heading }}"),
     If("guardians", [H2("{{ t.label.guardians }}"), GUARDIANS]),
     *INTERPRETERS,
     Fields([
@@ -594,7 +612,7 @@ INTAKE_NOTE: list[Block] = [
     para("{{ t.intake_note.not_a_report }}"),
     para("{{ t.intake_note.routine_text }}"),
     para("{{ t.intake_note.filing_text }}"),
-    P([B("{{ t.intake_note.signed }}"), " {{ [signed_by.name, signed_by.title] | select | join(', ') }}"]),
+    P([B("{{ t.intake_note.signed }}"), " {{ [signed_by.name, signed_by.title] | select | join_isolated(', ') }}"]),
 ]
 
 LAYOUTS = {"invitation": INVITATION, "consent": CONSENT, "plan": PLAN, "followup": FOLLOWUP,

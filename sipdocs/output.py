@@ -91,7 +91,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
             code="output.exists", details={"file": target.name},
         ) from exc
     except OSError as exc:
-        raise _map_os_error(exc, target) from exc
+        raise map_os_error(exc, target) from exc
     finally:
         if tmp_name is not None:
             try:
@@ -114,7 +114,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _map_os_error(exc: OSError, target: Path) -> OutputError:
+def map_os_error(exc: OSError, target: Path) -> OutputError:
+    """The :class:`OutputError` (disk full, read-only, other) for a failed write of ``target``."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return OutputError(f"The disk is full; {target.name} was not written",
                            message_sv=f"Disken är full; {target.name} skrevs inte",

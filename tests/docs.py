@@ -86,7 +86,7 @@ def pdf_body_text(data: bytes) -> str:
     return result.stdout.decode("utf-8")
 
 
-_INVISIBLE = re.compile("[\u00ad\u200b-\u2010\u202a-\u202e\u2060-\u2064\ufeff-]")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u2010\u202a-\u202e\u2060-\u2069\ufeff-]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
@@ -185,7 +185,7 @@ def expected_strings(kind: str, data: dict[str, Any], *, evaluation: bool = True
 
     Skipped: enum codes and dates (printed as labels / formatted), the fields of a person
     with protected identity that must NOT appear, ``kind``/``pack``/``lang``, and evaluation
-    links when the pack prints no evaluation for this kind.
+    links when the pack prints no evaluation for this kind or the actor was not at the meeting.
     """
     out: list[str] = []
 
@@ -197,7 +197,8 @@ def expected_strings(kind: str, data: dict[str, Any], *, evaluation: bool = True
                     continue
                 if (protected and key in PROTECTED_CONTACT_FIELDS) or key == "actor_ref":
                     continue
-                if key == "evaluation_url" and not evaluation:
+                # evaluation QR codes are for the actors who took part in the meeting
+                if key == "evaluation_url" and (not evaluation or path[:1] in (("absent",), ("new_actors_to_invite",))):
                     continue
                 walk(value, (*path, key))
         elif isinstance(node, list):

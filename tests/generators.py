@@ -81,6 +81,9 @@ def make_consistent(kind: str, data: dict[str, Any], base: date) -> dict[str, An
             interp["by_relative"] = False
             if interp.get("needed"):
                 interp.setdefault("language", "arabiska")
+            else:  # no interpreter: the documents list no language or mode for it
+                interp.pop("language", None)
+                interp.pop("mode", None)
     if isinstance(d.get("child"), dict):
         d["child"]["personal_number"] = TEST_NUMBERS[0]
     for key in ("invitees", "attendees", "absent", "new_actors_to_invite", "recipients"):

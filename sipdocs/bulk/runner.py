@@ -21,6 +21,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -32,9 +33,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import Issue, SipdocsError
+from ..errors import Issue, OutputError, SipdocsError
 from ..messages import make_issue
-from ..output import atomic_write, format_name
+from ..output import atomic_write, format_name, map_os_error
 from .mapping import RowInput, map_rows
 from .sheets import read_workbook
 
@@ -256,11 +257,15 @@ class BulkRun:
     def __iter__(self) -> Iterator[RowOutcome]:
         o = self.options
         start = time.perf_counter()
-        o.outdir.mkdir(parents=True, exist_ok=True)
-        if o.resume:
-            _remove_stale_temporaries(o.outdir)
-        jobs, settled = self._plan()
-        manifest = None if o.dry_run else open(o.outdir / MANIFEST, "a", encoding="utf-8")
+        try:
+            o.outdir.mkdir(parents=True, exist_ok=True)
+            if o.resume:
+                _remove_stale_temporaries(o.outdir)
+            jobs, settled = self._plan()
+            manifest = None if o.dry_run else open(o.outdir / MANIFEST, "a", encoding="utf-8")
+        except OSError as exc:  # a read-only or full output folder stops the run before any row
+            raise map_os_error(exc, o.outdir / MANIFEST) from exc
+        failed = True
         try:
             for outcome in settled:
                 yield self._finish(outcome, manifest, record=outcome.status != "skipped")
@@ -272,14 +277,20 @@ class BulkRun:
                     break
             if stop:
                 self.summary.interrupted = True
+            failed = False
         except KeyboardInterrupt:
             self.summary.interrupted = True
             raise
         finally:
             if manifest is not None:
-                manifest.close()
+                with contextlib.suppress(OSError):  # a failed write was reported already
+                    manifest.close()
             self.summary.seconds = time.perf_counter() - start
-            self._write_reports()
+            try:
+                self._write_reports()
+            except OutputError:
+                if not failed:  # else keep the error that stopped the run
+                    raise
         if not self.summary.interrupted:
             self._post_outputs()
 
@@ -298,9 +309,12 @@ class BulkRun:
             line = {"row": outcome.row, "status": outcome.status,
                     "files": [asdict(f) for f in outcome.files],
                     "errors": sum(1 for i in outcome.issues if i.is_error)}
-            manifest.write(json.dumps(line) + "\n")
-            manifest.flush()
-            os.fsync(manifest.fileno())
+            try:
+                manifest.write(json.dumps(line) + "\n")
+                manifest.flush()
+                os.fsync(manifest.fileno())
+            except OSError as exc:  # without its manifest the run could not be resumed: stop
+                raise map_os_error(exc, self.options.outdir / MANIFEST) from exc
         return outcome
 
     def _execute(self, jobs: list[_Job]) -> Iterator[RowOutcome]:

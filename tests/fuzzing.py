@@ -1,0 +1,49 @@
+"""Property-based rendering of generated inputs, one kind per worker process.
+
+:func:`fuzz_kind` runs a hypothesis search for one document kind: every generated input
+must validate, render to Word and PDF without exception, and every free-text value must
+appear in both documents' text. It runs in a worker process (the test spreads the six
+kinds over the machine's cores) and returns the number of examples it checked, or the
+failure — hypothesis has already shrunk it to a minimal input by then.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from typing import Any
+
+
+def fuzz_kind(kind: str, examples: int) -> dict[str, Any]:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    from sipdocs import Renderer, load_pack
+
+    from .docs import docx_text, expected_strings, missing_from, pdf_missing
+    from .generators import valid_inputs
+
+    renderer = Renderer()
+    checked = 0
+    last: list[dict[str, Any]] = []
+
+    # no shrinking: a failure is reported with its whole input, and CI time stays bounded
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(valid_inputs(kind))
+    def check(data: dict[str, Any]) -> None:
+        nonlocal checked
+        last[:] = [data]
+        out = renderer.render(data, ("docx", "pdf"))
+        evaluation = load_pack(data.get("pack") or "national").evaluation_on(kind)
+        values = expected_strings(kind, data, evaluation=evaluation)
+        assert missing_from(docx_text(out["docx"]), values) == [], "value missing from the Word text"
+        assert pdf_missing(out["pdf"], values) == [], "value missing from the PDF text"
+        checked += 1
+
+    try:
+        check()
+    except BaseException:  # reported to the test in the parent process
+        return {"kind": kind, "checked": checked, "error": traceback.format_exc(),
+                "input": json.dumps(last[0] if last else None, ensure_ascii=False)}
+    return {"kind": kind, "checked": checked, "error": None}
