@@ -19,11 +19,13 @@ from bench.workload import bench_pack, inputs
 
 
 def _naive(path: str, ctx: dict[str, Any]) -> bytes:
+    import jinja2
     import qrcode
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
     from sipdocs.backends.docx import map_images
+    from sipdocs.templating import join_isolated
 
     tpl = DocxTemplate(path)
 
@@ -35,7 +37,9 @@ def _naive(path: str, ctx: dict[str, Any]) -> bytes:
             return InlineImage(tpl, io.BytesIO(buf.getvalue()), width=Mm(img.width_mm))
         return InlineImage(tpl, io.BytesIO(img.png), width=Mm(img.width_mm))
 
-    tpl.render(map_images(ctx, image), autoescape=True)
+    env = jinja2.Environment()
+    env.filters["join_isolated"] = join_isolated  # the one filter sipdocs' templates add to Jinja
+    tpl.render(map_images(ctx, image), jinja_env=env, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

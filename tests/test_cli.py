@@ -76,7 +76,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
 
 
-HEAVY = ("weasyprint", "docxtpl", "docx", "pypdf", "python_calamine", "openpyxl", "odf", "qrcode", "PIL")
+HEAVY = ("weasyprint", "docxtpl", "docx", "pypdf", "python_calamine", "openpyxl", "odf", "qrcode", "PIL", "pikepdf")
 
 
 def test_validate_imports_no_heavy_library():

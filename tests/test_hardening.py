@@ -312,11 +312,16 @@ def test_error_messages_and_cli_output_carry_no_personal_value(run_cli, tmp_path
     assert scanned == 3 * len(files)
 
 
-def test_debug_flag_is_what_shows_values(run_cli):
-    path = SAMPLES / "invalid" / "invitation.invalid.json"
-    _, out, err = run_cli("--debug", "validate", str(path))
+def test_debug_flag_is_what_shows_values(run_cli, tmp_path):
+    data = load_sample("invitation")
+    data["child"]["personal_number"] = "20170101-2394"  # wrong check digit
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
     _, quiet_out, quiet_err = run_cli("validate", str(path))
-    assert len(out + err) >= len(quiet_out + quiet_err)
+    assert "id.personnummer_invalid" in quiet_out + quiet_err
+    assert "2394" not in quiet_out + quiet_err
+    _, out, err = run_cli("--debug", "validate", str(path))
+    assert "20170101-2394" in out + err
 
 
 def test_bulk_reports_and_output_carry_no_personal_value(tmp_path, capfd):
