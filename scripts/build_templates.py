@@ -752,19 +752,27 @@ class DocxWriter:
         self.doc.add_paragraph("{%p endfor %}")
 
     def _evaluation(self, b: Evaluation) -> None:
+        """QR codes three to a row, each with the actor's name and the URL under it.
+
+        Rows come from ``evaluation | batch(3)``; a cell whose actor is missing in the
+        last row keeps one empty paragraph (Word requires a paragraph in every cell).
+        """
         self.doc.add_paragraph("{%p if evaluation %}")
         self.doc.add_paragraph("{{ t.common.evaluation_heading }}", style="Heading 2")
         self.doc.add_paragraph("{{ t.common.evaluation_intro }}")
-        table = self._new_table(4, 2, widths=(40, 130))
-        table.rows[0].cells[0].paragraphs[0].add_run("{{ t.label.evaluation_url }}").bold = True
-        table.rows[0].cells[1].paragraphs[0].add_run("{{ t.label.organisation }}").bold = True
-        _repeat_header(table.rows[0])
-        table.rows[1].cells[0].paragraphs[0].add_run("{%tr for e in evaluation %}")
-        table.rows[2].cells[0].paragraphs[0].add_run("{{ e.qr }}")
-        cell = table.rows[2].cells[1]
-        cell.paragraphs[0].add_run("{{ e.organisation }}").bold = True
-        cell.add_paragraph("{{ e.url }}")
-        table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        table = self._new_table(3, 3, widths=(56, 56, 56))
+        table.rows[0].cells[0].paragraphs[0].add_run("{%tr for row in evaluation | batch(3) %}")
+        for k, cell in enumerate(table.rows[1].cells):
+            cell.paragraphs[0].add_run("{%p if row | length > " + str(k) + " %}")
+            card = [cell.add_paragraph(""), cell.add_paragraph(""), cell.add_paragraph("")]
+            card[0].add_run("{{ row[" + str(k) + "].qr }}")
+            card[1].add_run("{{ row[" + str(k) + "].organisation }}").bold = True
+            card[2].add_run("{{ row[" + str(k) + "].url }}").font.size = Pt(8.5)
+            for paragraph in card:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cell.add_paragraph("{%p endif %}")
+            cell.add_paragraph("")
+        table.rows[2].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self.doc.add_paragraph("{%p endif %}")
 
     def _checkboxes(self, b: Checkboxes) -> None:
@@ -886,18 +894,15 @@ class HtmlWriter:
         self.w(i, "<ul>{% for " + b.loop + " %}<li>" + b.item + "</li>{% endfor %}</ul>")
 
     def _evaluation(self, b: Evaluation, i: int) -> None:
+        # a list (tagged L/LI) of QR cards, three to a row: code, actor's name, URL under it
         self.w(i, "{% if evaluation %}")
         self.w(i + 1, "<h2>{{ t.common.evaluation_heading }}</h2>")
         self.w(i + 1, "<p>{{ t.common.evaluation_intro }}</p>")
-        self.w(i + 1, '<table class="evaluation">')
-        self.w(i + 2, '<thead><tr><th scope="col">{{ t.label.evaluation_url }}</th>'
-                      '<th scope="col">{{ t.label.organisation }}</th></tr></thead>')
-        self.w(i + 2, "<tbody>{% for e in evaluation %}<tr>"
-                      '<td><img class="qr" src="{{ e.qr.data_uri }}" alt="{{ e.qr.alt }}" '
-                      'style="width: {{ e.qr.width_mm }}mm; height: {{ e.qr.height_mm }}mm"></td>'
-                      '<td><strong>{{ e.organisation }}</strong><br><span class="url">{{ e.url }}</span></td>'
-                      "</tr>{% endfor %}</tbody>")
-        self.w(i + 1, "</table>")
+        self.w(i + 1, '<ul class="evaluation">{% for e in evaluation %}<li>'
+                      '<img class="qr" src="{{ e.qr.data_uri }}" alt="{{ e.qr.alt }}" '
+                      'style="width: {{ e.qr.width_mm }}mm; height: {{ e.qr.height_mm }}mm"><br>'
+                      '<strong>{{ e.organisation }}</strong><br><span class="url">{{ e.url }}</span>'
+                      "</li>{% endfor %}</ul>")
         self.w(i, "{% endif %}")
 
     def _checkboxes(self, b: Checkboxes, i: int) -> None:

@@ -380,3 +380,28 @@ def test_bulk_into_a_full_or_read_only_folder_leaves_nothing_partial(monkeypatch
                     assert all(json.loads(line) for line in text.splitlines() if line.strip())
         finally:
             sheet.unlink()
+
+
+def test_a_table_row_longer_than_a_page_stays_one_table_with_its_header():
+    import pikepdf
+
+    out = rendered("long_strings.intake_note.json")
+    with pikepdf.open(io.BytesIO(out["pdf"])) as pdf:
+        assert len(pdf.pages) >= 5
+
+        def kids(element):
+            k = element.get("/K")
+            return list(k) if isinstance(k, pikepdf.Array) else ([] if k is None else [k])
+
+        def tables(element, found):
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                if element.S == "/Table":
+                    found.append(element)
+                for kid in kids(element):
+                    tables(kid, found)
+            return found
+
+        reachable = tables(pdf.Root.StructTreeRoot, [])
+        assert reachable
+        for table in reachable:  # every tagged table names its columns (PDF/UA UA-15-003)
+            assert [str(g.S) for g in kids(table)][0] == "/THead"

@@ -239,6 +239,7 @@ class PdfBackend:
             pdf.info["Producer"] = pydyf.String(producer)
             if conformant:
                 _write_xmp(document, pdf, producer, pack)
+                _join_split_tables(pdf)
                 _scope_table_headers(pdf)
                 _clean_to_unicode(pdf)
             _fix_form_fields(pdf)
@@ -343,10 +344,7 @@ def _scope_table_headers(pdf: Any) -> None:
     objects = pdf.objects
 
     def deref(ref: Any) -> Any:
-        try:
-            return objects[int(str(ref).split()[0])]
-        except (ValueError, IndexError):
-            return None
+        return _deref(objects, ref)
 
     for obj in objects:
         if isinstance(obj, dict) and obj.get("S") == "/TH":
@@ -356,6 +354,86 @@ def _scope_table_headers(pdf: Any) -> None:
             attributes = obj.get("A")
             if isinstance(attributes, dict):
                 attributes["Scope"] = scope
+
+
+def _deref(objects: Any, ref: Any) -> Any:
+    """The pydyf object behind a reference (``b"12 0 R"``), or None."""
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    try:
+        return objects[int(str(ref).split()[0])]
+    except (ValueError, IndexError):
+        return None
+
+
+def _struct_kids(element: Any) -> list[Any]:
+    kids = element.get("K")
+    return list(kids) if isinstance(kids, list) else ([] if kids is None else [kids])
+
+
+def _join_split_tables(pdf: Any) -> None:
+    """Make a table broken across pages one tagged table again.
+
+    WeasyPrint tags each page's piece of a table as a Table of its own (in that page's
+    Part), and only one piece carries the THead; the others are tables without header
+    cells (PDF/UA: UA-15-003), which happens when one row is longer than a page. The rows
+    of each header-less piece that continues a table from the page before, or on the
+    page after, are moved into the nearest piece with a header, and the empty piece is
+    removed. Marked content keeps its owners (the cells), so the parent tree is unchanged.
+    """
+    objects = pdf.objects
+
+    def deref(ref: Any) -> Any:
+        return _deref(objects, ref)
+
+    def struct(ref: Any) -> Any:
+        obj = deref(ref)
+        return obj if isinstance(obj, dict) and "S" in obj else None
+
+    def groups(table: Any, name: str) -> list[Any]:
+        return [g for g in map(struct, _struct_kids(table)) if g is not None and g.get("S") == name]
+
+    documents = [o for o in objects if isinstance(o, dict) and o.get("S") == "/Document"]
+    for document in documents:
+        parts = [p for p in map(struct, _struct_kids(document)) if p is not None]
+        # runs of tables that continue from the end of one part to the start of the next
+        runs: list[list[tuple[Any, Any]]] = []
+        for before, after in zip(parts, parts[1:]):
+            last = [k for k in map(struct, _struct_kids(before)) if k is not None][-1:]
+            first = [k for k in map(struct, _struct_kids(after)) if k is not None][:1]
+            if last and first and last[0].get("S") == first[0].get("S") == "/Table":
+                if runs and runs[-1][-1][1] is last[0]:
+                    runs[-1].append((after, first[0]))
+                else:
+                    runs.append([(before, last[0]), (after, first[0])])
+        for run in runs:
+            headed = [i for i, (_, table) in enumerate(run) if groups(table, "/THead")]
+            if not headed:
+                continue
+            for i, (part, table) in enumerate(run):
+                if i in headed:
+                    continue
+                target_index = max([h for h in headed if h < i], default=min(h for h in headed if h > i))
+                target = run[target_index][1]
+                bodies = groups(target, "/TBody")
+                rows = [ref for body in groups(table, "/TBody") for ref in _struct_kids(body)]
+                if not bodies or not rows:
+                    continue
+                body = bodies[-1] if target_index < i else bodies[0]
+                for ref in rows:
+                    row = struct(ref)
+                    if row is not None:
+                        row["P"] = body.reference
+                existing = _struct_kids(body)
+                body["K"] = _array(existing + rows if target_index < i else rows + existing)
+                kept = [ref for ref in _struct_kids(part) if deref(ref) is not table]
+                part["K"] = _array(kept)
+
+
+def _array(items: list[Any]) -> Any:
+    import pydyf
+
+    return pydyf.Array(items)
 
 
 _BAD_UNICODE = {"0000": "fffd", "fffe": "fffd", "feff": "2060"}
