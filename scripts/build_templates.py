@@ -19,8 +19,11 @@ were made.
 from __future__ import annotations
 
 import html as _html
+import io
 import sys
+import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence, Union
 
@@ -667,6 +670,9 @@ class DocxWriter:
         props.subject = "{{ doc.pack.name }}"
         props.comments = ""
         props.keywords = "SIP"
+        props.created = props.modified = datetime(2026, 1, 1)  # regenerated templates are byte-identical
+        props.last_modified_by = "sipdocs"
+        props.revision = 1
         self._header_footer()
 
     def _header_footer(self) -> None:
@@ -810,7 +816,13 @@ class DocxWriter:
         self.doc.add_paragraph("")
 
     def save(self, path: Path) -> None:
-        self.doc.save(str(path))
+        from sipdocs.backends.docx import deterministic_zip
+
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        with zipfile.ZipFile(buf) as zf:
+            entries = [(name, zf.read(name)) for name in zf.namelist()]
+        path.write_bytes(deterministic_zip(entries))
 
 
 def _runs(p, runs: Sequence[Run]) -> None:
