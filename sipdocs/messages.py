@@ -145,6 +145,8 @@ CATALOGUE: dict[str, Message] = {
     "interpreter.language_missing": M("R29", "Tolk behövs men språk saknas ({pointer}).", "An interpreter is needed but the language is missing ({pointer})."),
     "interpreter.relative": M("R29", "Anhöriga eller barn ska inte användas som tolk ({pointer}).",
                               "Relatives or children should not interpret ({pointer})."),
+    "interpreter.not_needed": M("R29", "Tolk behövs inte enligt uppgiften, så {pointer} skrivs inte ut.",
+                                "No interpreter is needed, so {pointer} is not printed."),
     "protected.contact_given": M("R30", "Personen har skyddade personuppgifter; adress och telefon ({pointer}) skrivs aldrig ut.",
                                  "The person has protected identity; the address and phone ({pointer}) will never be printed."),
     "protected.recipient_blocked": M("R30", "En person som inte får ta del av handlingen står som mottagare ({pointer}).",

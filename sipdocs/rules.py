@@ -149,6 +149,10 @@ def interpreters(check: Check) -> Iterator[Issue]:
             yield check.issue("interpreter.language_missing", (*path, "interpreter", "language"))
         if interp.get("by_relative") is True:
             yield check.issue("interpreter.relative", (*path, "interpreter", "by_relative"), "warning")
+        if interp.get("needed") is not True:
+            for key in ("language", "mode"):  # the documents print them only for a needed interpreter
+                if interp.get(key):
+                    yield check.issue("interpreter.not_needed", (*path, "interpreter", key), "warning")
 
 
 @rule()

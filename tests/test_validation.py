@@ -185,6 +185,16 @@ def test_interpreter_by_relative_warns():
     assert ("interpreter.relative", "/guardians/1/interpreter/by_relative", "warning") in codes(sipdocs.validate(data))
 
 
+def test_interpreter_details_without_a_need_warn_that_they_are_not_printed():
+    data = load_sample("invitation")
+    data["guardians"][1]["interpreter"] = {"needed": False, "language": "arabiska", "mode": "phone"}
+    got = codes(sipdocs.validate(data))
+    assert ("interpreter.not_needed", "/guardians/1/interpreter/language", "warning") in got
+    assert ("interpreter.not_needed", "/guardians/1/interpreter/mode", "warning") in got
+    data["guardians"][1]["interpreter"]["needed"] = True
+    assert not [c for c in codes(sipdocs.validate(data)) if c[0] == "interpreter.not_needed"]
+
+
 def test_withdrawn_consent_closes_with_that_reason():
     data = load_sample("closure")
     data["consent_withdrawal"] = {"date": "2027-03-01", "by": "guardian"}
