@@ -42,7 +42,7 @@ bench: sysdeps venv
 	$(BIN)/python -m bench
 
 fuzz: sysdeps-test venv
-	SIPDOCS_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q -m fuzz tests
+	SIPDOCS_FUZZ_EXAMPLES=2000 SIPDOCS_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -m fuzz tests
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info .pytest_cache
