@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import zipfile
+from functools import lru_cache
 from typing import Any, Iterator
 
 from lxml import etree
@@ -99,7 +100,8 @@ def pdf_normalise(text: str) -> str:
     return _INVISIBLE.sub("", squash(unicodedata.normalize("NFKC", text)))
 
 
-def _header_labels() -> list[str]:
+@lru_cache(maxsize=None)
+def _header_labels() -> tuple[str, ...]:
     """Table header texts, which repeat on every page a long table row continues onto."""
     from sipdocs.packs import load_pack
 
@@ -110,7 +112,7 @@ def _header_labels() -> list[str]:
         for section in t.values():
             if isinstance(section, dict):
                 labels.update(v for k, v in section.items() if k.startswith("col_") and isinstance(v, str))
-    return sorted((pdf_normalise(v) for v in labels if v), key=len, reverse=True)
+    return tuple(sorted((pdf_normalise(v) for v in labels if v), key=len, reverse=True))
 
 
 def _pdf_haystack(text: str) -> str:
@@ -118,12 +120,13 @@ def _pdf_haystack(text: str) -> str:
     return pdf_normalise(text.replace("•", ""))
 
 
-def _in_logical_text(data: bytes, value: str) -> bool:
-    """Numbers beside right-to-left text are reordered by bidi in visual extraction."""
+def _pdf_logical_text(data: bytes) -> str:
+    """pypdf's extraction, normalised: right-to-left runs and the numbers beside them come
+    out in logical order (visual extraction reorders them by bidi)."""
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(data))
-    return pdf_normalise(value) in pdf_normalise(" ".join(p.extract_text() for p in reader.pages))
+    return pdf_normalise(" ".join(p.extract_text() for p in reader.pages))
 
 
 def _strip_labels(text: str) -> str:
@@ -140,28 +143,32 @@ def pdf_missing(data: bytes, values: list[str]) -> list[str]:
     with RTL text each word must appear in pypdf's extraction instead.
     """
     body = _pdf_haystack(pdf_body_text(data))
-    full = None
-    rtl_text = None
+    full = logical = body_unlabelled = None  # further extractions, made once when first needed
     missing = []
     for value in values:
         if _RTL.search(value):
-            if rtl_text is None:
-                import pypdf
-
-                reader = pypdf.PdfReader(io.BytesIO(data))
-                rtl_text = pdf_normalise(" ".join(p.extract_text() for p in reader.pages))
+            logical = logical if logical is not None else _pdf_logical_text(data)
             words = [w for w in re.split(r"[\s()]+", value) if w]
-            if not all(pdf_normalise(w) in rtl_text for w in words):
+            if not all(pdf_normalise(w) in logical for w in words):
                 missing.append(value)
         elif pdf_normalise(value) not in body:
-            if full is None:  # header and footer fields (case id, document date)
-                full = _pdf_haystack(pdf_text(data))
+            full = full if full is not None else _pdf_haystack(pdf_text(data))  # header and footer fields
             if pdf_normalise(value) not in full:
                 # a value in a table cell broken over pages: the repeated header row lands inside it
-                stripped = _strip_labels(pdf_normalise(value))
-                if stripped not in _strip_labels(body) and not _in_logical_text(data, value):
+                body_unlabelled = body_unlabelled if body_unlabelled is not None else _strip_labels(body)
+                if _strip_labels(pdf_normalise(value)) in body_unlabelled:
+                    continue
+                logical = logical if logical is not None else _pdf_logical_text(data)
+                if pdf_normalise(value) not in logical:
                     missing.append(value)
     return missing
+
+
+def evaluation_shown(kind: str, data: dict[str, Any]) -> bool:
+    """Whether the input's pack prints evaluation QR codes on this kind."""
+    from sipdocs.packs import load_pack
+
+    return load_pack(data.get("pack") or "national").evaluation_on(kind)
 
 
 def squash(text: str) -> str:
@@ -216,22 +223,21 @@ def expected_strings(kind: str, data: dict[str, Any], *, evaluation: bool = True
     return out
 
 
+def iter_objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in an input, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from iter_objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from iter_objects(value)
+
+
 def protected_secrets(data: dict[str, Any]) -> list[str]:
     """Address/phone/e-mail values of protected persons (must appear nowhere)."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if is_protected(node):
-                found.extend(str(node[k]) for k in PROTECTED_CONTACT_FIELDS if k in node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(data)
-    return found
+    return [str(obj[k]) for obj in iter_objects(data) if is_protected(obj)
+            for k in PROTECTED_CONTACT_FIELDS if k in obj]
 
 
 def missing_from(text: str, values: list[str]) -> list[str]:

@@ -18,9 +18,9 @@ from typing import Any
 def fuzz_kind(kind: str, examples: int) -> dict[str, Any]:
     from hypothesis import HealthCheck, Phase, given, settings
 
-    from sipdocs import Renderer, load_pack
+    from sipdocs import Renderer
 
-    from .docs import docx_text, expected_strings, missing_from, pdf_missing
+    from .docs import docx_text, evaluation_shown, expected_strings, missing_from, pdf_missing
     from .generators import valid_inputs
 
     renderer = Renderer()
@@ -38,8 +38,7 @@ def fuzz_kind(kind: str, examples: int) -> dict[str, Any]:
         nonlocal checked
         last[:] = [data]
         out = renderer.render(data, ("docx", "pdf"))
-        evaluation = load_pack(data.get("pack") or "national").evaluation_on(kind)
-        values = expected_strings(kind, data, evaluation=evaluation)
+        values = expected_strings(kind, data, evaluation=evaluation_shown(kind, data))
         assert missing_from(docx_text(out["docx"]), values) == [], "value missing from the Word text"
         assert pdf_missing(out["pdf"], values) == [], "value missing from the PDF text"
         checked += 1

@@ -32,8 +32,8 @@ from sipdocs import RenderOptions, Renderer
 from sipdocs.errors import InvalidInputError, RenderError, TemplateSecurityError
 
 from .conftest import KINDS, REPO, SAMPLES, load_sample
-from .docs import (docx_parts, docx_text, expected_strings, missing_from, pdf_missing, pdf_text,
-                   protected_secrets)
+from .docs import (docx_parts, docx_text, evaluation_shown, expected_strings, iter_objects, missing_from,
+                   pdf_missing, pdf_text, protected_secrets)
 from .test_docx import SSTI, user_pack
 from .test_pdf import conformance_failures, html_pack, qpdf_check
 
@@ -58,35 +58,23 @@ def rendered(file: str) -> dict[str, bytes]:
     return {"docx": out["docx"], "pdf": out["pdf"]}
 
 
-def shows_evaluation(kind: str, data: dict[str, Any]) -> bool:
-    return sipdocs.load_pack(data.get("pack") or "national").evaluation_on(kind)
-
-
 def personal_values(data: Any) -> set[str]:
     """Every name, personnummer (all spellings), address, phone and e-mail in an input."""
     from sipdocs.idnumbers import parse_id_number
 
     found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in PERSONAL_KEYS and isinstance(value, str) and value.strip():
-                    found.add(value)
-                    found.update(line for line in value.splitlines() if len(line) >= 6)
-                    if key == "personal_number":
-                        try:
-                            number = parse_id_number(value).normalized
-                        except ValueError:  # an invalid number: its raw spelling is enough
-                            continue
-                        found.update({number, number.replace("-", ""), number[2:]})
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(data)
+    for obj in iter_objects(data):
+        for key, value in obj.items():
+            if key not in PERSONAL_KEYS or not isinstance(value, str) or not value.strip():
+                continue
+            found.add(value)
+            found.update(line for line in value.splitlines() if len(line) >= 6)
+            if key == "personal_number":
+                try:
+                    number = parse_id_number(value).normalized
+                except ValueError:  # an invalid number: its raw spelling is enough
+                    continue
+                found.update({number, number.replace("-", ""), number[2:]})
     return found
 
 
@@ -112,7 +100,7 @@ def test_corpus_case_renders_with_every_value_in_both_formats(entry):
 
     data = corpus_input(entry["file"])
     out = rendered(entry["file"])
-    values = expected_strings(entry["kind"], data, evaluation=shows_evaluation(entry["kind"], data))
+    values = expected_strings(entry["kind"], data, evaluation=evaluation_shown(entry["kind"], data))
     assert values, "the case has free-text values"
     assert missing_from(docx_text(out["docx"]), values) == []
     assert pdf_missing(out["pdf"], values) == []

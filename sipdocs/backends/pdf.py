@@ -342,14 +342,10 @@ def _scope_table_headers(pdf: Any) -> None:
     /IDTree, so checkers cannot resolve the link; /Scope states it unambiguously.
     """
     objects = pdf.objects
-
-    def deref(ref: Any) -> Any:
-        return _deref(objects, ref)
-
     for obj in objects:
         if isinstance(obj, dict) and obj.get("S") == "/TH":
-            row = deref(obj.get("P"))
-            group = deref(row.get("P")) if isinstance(row, dict) else None
+            row = _deref(objects, obj.get("P"))
+            group = _deref(objects, row.get("P")) if isinstance(row, dict) else None
             scope = "/Column" if isinstance(group, dict) and group.get("S") == "/THead" else "/Row"
             attributes = obj.get("A")
             if isinstance(attributes, dict):
@@ -381,26 +377,28 @@ def _join_split_tables(pdf: Any) -> None:
     page after, are moved into the nearest piece with a header, and the empty piece is
     removed. Marked content keeps its owners (the cells), so the parent tree is unchanged.
     """
+    import pydyf
+
     objects = pdf.objects
 
-    def deref(ref: Any) -> Any:
-        return _deref(objects, ref)
-
     def struct(ref: Any) -> Any:
-        obj = deref(ref)
+        obj = _deref(objects, ref)
         return obj if isinstance(obj, dict) and "S" in obj else None
 
+    def children(element: Any) -> list[Any]:
+        return [k for k in map(struct, _struct_kids(element)) if k is not None]
+
     def groups(table: Any, name: str) -> list[Any]:
-        return [g for g in map(struct, _struct_kids(table)) if g is not None and g.get("S") == name]
+        return [g for g in children(table) if g.get("S") == name]
 
     documents = [o for o in objects if isinstance(o, dict) and o.get("S") == "/Document"]
     for document in documents:
-        parts = [p for p in map(struct, _struct_kids(document)) if p is not None]
+        parts = children(document)
+        kids = [children(part) for part in parts]
         # runs of tables that continue from the end of one part to the start of the next
         runs: list[list[tuple[Any, Any]]] = []
-        for before, after in zip(parts, parts[1:]):
-            last = [k for k in map(struct, _struct_kids(before)) if k is not None][-1:]
-            first = [k for k in map(struct, _struct_kids(after)) if k is not None][:1]
+        for (before, after), (before_kids, after_kids) in zip(zip(parts, parts[1:]), zip(kids, kids[1:])):
+            last, first = before_kids[-1:], after_kids[:1]
             if last and first and last[0].get("S") == first[0].get("S") == "/Table":
                 if runs and runs[-1][-1][1] is last[0]:
                     runs[-1].append((after, first[0]))
@@ -425,15 +423,8 @@ def _join_split_tables(pdf: Any) -> None:
                     if row is not None:
                         row["P"] = body.reference
                 existing = _struct_kids(body)
-                body["K"] = _array(existing + rows if target_index < i else rows + existing)
-                kept = [ref for ref in _struct_kids(part) if deref(ref) is not table]
-                part["K"] = _array(kept)
-
-
-def _array(items: list[Any]) -> Any:
-    import pydyf
-
-    return pydyf.Array(items)
+                body["K"] = pydyf.Array(existing + rows if target_index < i else rows + existing)
+                part["K"] = pydyf.Array([ref for ref in _struct_kids(part) if _deref(objects, ref) is not table])
 
 
 _BAD_UNICODE = {"0000": "fffd", "fffe": "fffd", "feff": "2060"}
