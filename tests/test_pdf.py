@@ -113,6 +113,31 @@ def test_same_input_gives_identical_bytes_across_processes():
     assert outs[0] == outs[1] == render_pdf(load_sample("plan"))
 
 
+def test_run_caches_change_no_bytes_and_patch_nothing():
+    """Image streams kept per renderer, objects serialised once, collector paused: same bytes,
+    WeasyPrint's classes untouched, and the application's collector setting respected."""
+    import gc
+
+    from weasyprint.images import RasterImage
+
+    original = RasterImage.get_x_object
+    renderer = Renderer()
+    data = load_sample("plan")  # evaluation QR codes and the logo: images in the cache
+    first = render_pdf(data, renderer=renderer)
+    assert render_pdf(data, renderer=renderer) == first == render_pdf(data)
+    assert RasterImage.get_x_object is original
+    backend = renderer._backends["pdf"]
+    cached = [img for img in backend.image_cache.values() if isinstance(img, RasterImage)]
+    assert cached and all(type(img) is not RasterImage for img in cached)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_pdf(data, renderer=renderer)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_english_pdf():
     text = pdf_text(render_pdf(load_sample("invitation"), lang="en"))
     assert "Invitation to a SIP meeting" in text and "Tuesday 12 May 2026" in text
