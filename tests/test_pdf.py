@@ -138,6 +138,31 @@ def test_run_caches_change_no_bytes_and_patch_nothing():
         gc.enable()
 
 
+def test_streams_are_serialised_once_compressed_and_end_unambiguously():
+    import zlib
+
+    import pydyf
+
+    from sipdocs.backends.pdf import _serialise_once
+
+    pdf = pydyf.PDF()
+    raw = pydyf.Stream([b"BT", b"(ends with CR)\r"])
+    packed = pydyf.Stream([b"q 1 0 0 1 0 0 cm"] * 200, compress=True)
+    for stream in (raw, packed):
+        pdf.add_object(stream)
+    _serialise_once(pdf)
+    assert raw.data.endswith(b"(ends with CR)\r\r\nendstream") and b"/Length 18" in raw.data
+    head, _, rest = packed.data.partition(b"\nstream\n")
+    body = rest.rsplit(b"endstream", 1)[0]
+    body = body[:-2] if body.endswith(b"\r\n") else body[:-1]
+    assert b"/FlateDecode" in head and f"/Length {len(body)}".encode() in head
+    assert zlib.decompress(body) == b"\n".join([b"q 1 0 0 1 0 0 cm"] * 200)
+    assert packed.data is packed.data  # computed once
+    late = pydyf.Dictionary({"Type": "/Example"})
+    pdf.add_object(late)  # objects added while writing are covered too
+    assert late.data is late.data and type(late).__name__.startswith("Once")
+
+
 def test_english_pdf():
     text = pdf_text(render_pdf(load_sample("invitation"), lang="en"))
     assert "Invitation to a SIP meeting" in text and "Tuesday 12 May 2026" in text
