@@ -267,3 +267,57 @@ def pdf_image_sizes(data: bytes) -> list[tuple[int, int]]:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return [(int(obj.Width), int(obj.Height)) for obj in pdf.objects
                 if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+
+
+def _tree_signature(element: Any) -> tuple:
+    """An element as (tag, attributes, text, children, tail), comments dropped and the text
+    around them joined (what WeasyPrint sees either way)."""
+    text = element.text or ""
+    children: list[tuple] = []
+    for child in element:
+        if isinstance(child.tag, str):
+            children.append(_tree_signature(child))
+        elif children:  # a comment: its tail belongs to the previous element's tail
+            tag, attrib, ctext, grand, tail = children[-1]
+            children[-1] = (tag, attrib, ctext, grand, tail + (child.tail or ""))
+        else:
+            text += child.tail or ""
+    return (element.tag, tuple(sorted(element.attrib.items())), text, tuple(children), element.tail or "")
+
+
+def parsers_disagree(source: str) -> str | None:
+    """Where sipdocs' Lexbor tree differs from WeasyPrint's own (tinyhtml5) tree, or None."""
+    import tinyhtml5
+
+    from sipdocs.backends.html_tree import _lexbor_tree
+
+    reference = tinyhtml5.parse(source, namespace_html_elements=False)
+    reference = reference if hasattr(reference, "tag") else reference.getroot()
+    fast = _lexbor_tree(source)
+    if fast is None:
+        return "Lexbor could not parse the source"
+
+    def walk(a: tuple, b: tuple, path: str) -> str | None:
+        if a[:3] != b[:3] or a[4] != b[4] or len(a[3]) != len(b[3]):
+            return f"{path}: tinyhtml5 {a[:3]!r}… vs Lexbor {b[:3]!r}…"
+        for i, (x, y) in enumerate(zip(a[3], b[3])):
+            found = walk(x, y, f"{path}/{x[0]}[{i}]")
+            if found:
+                return found
+        return None
+
+    return walk(_tree_signature(reference), _tree_signature(fast), "/html")
+
+
+def recording_html(renderer: Any) -> list[str]:
+    """Make ``renderer``'s PDF backend keep the HTML source of each document it renders."""
+    backend = renderer.backend("pdf")
+    sources: list[str] = []
+    original = backend.html
+
+    def html(job: Any) -> str:
+        sources.append(original(job))
+        return sources[-1]
+
+    backend.html = html
+    return sources

@@ -1,8 +1,9 @@
 """Property-based rendering of generated inputs, one kind per worker process.
 
 :func:`fuzz_kind` runs a hypothesis search for one document kind: every generated input
-must validate, render to Word and PDF without exception, and every free-text value must
-appear in both documents' text. It runs in a worker process (the test spreads the six
+must validate, render to Word and PDF without exception, every free-text value must
+appear in both documents' text, and the PDF's HTML must parse to the same tree with
+Lexbor as with WeasyPrint's own parser. It runs in a worker process (the test spreads the six
 kinds over the machine's cores) and returns the number of examples it checked, or the
 failure — hypothesis has already shrunk it to a minimal input by then.
 """
@@ -20,10 +21,12 @@ def fuzz_kind(kind: str, examples: int) -> dict[str, Any]:
 
     from sipdocs import Renderer
 
-    from .docs import docx_text, evaluation_shown, expected_strings, missing_from, pdf_missing
+    from .docs import (docx_text, evaluation_shown, expected_strings, missing_from, parsers_disagree,
+                       pdf_missing, recording_html)
     from .generators import valid_inputs
 
     renderer = Renderer()
+    sources = recording_html(renderer)
     checked = 0
     last: list[dict[str, Any]] = []
 
@@ -41,6 +44,7 @@ def fuzz_kind(kind: str, examples: int) -> dict[str, Any]:
         values = expected_strings(kind, data, evaluation=evaluation_shown(kind, data))
         assert missing_from(docx_text(out["docx"]), values) == [], "value missing from the Word text"
         assert pdf_missing(out["pdf"], values) == [], "value missing from the PDF text"
+        assert parsers_disagree(sources[-1]) is None, "Lexbor and tinyhtml5 trees differ"
         checked += 1
 
     try:

@@ -76,7 +76,8 @@ def _python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
 
 
-HEAVY = ("weasyprint", "docxtpl", "docx", "pypdf", "python_calamine", "openpyxl", "odf", "qrcode", "PIL", "pikepdf")
+HEAVY = ("weasyprint", "docxtpl", "docx", "pypdf", "python_calamine", "openpyxl", "odf", "qrcode", "PIL", "pikepdf",
+         "selectolax")
 
 
 def test_validate_imports_no_heavy_library():

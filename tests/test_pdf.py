@@ -163,6 +163,52 @@ def test_streams_are_serialised_once_compressed_and_end_unambiguously():
     assert late.data is late.data and type(late).__name__.startswith("Once")
 
 
+TRICKY_HTML = """<!DOCTYPE html><html lang=sv><head><meta charset=utf-8><title>T &amp; Ö</title></head>
+<BODY CLASS="x"><!-- a comment -->före<!-- two -->efter<P>unclosed <b>bold <i>both</b> italic</i>
+<p>next &nbsp;&lt;&gt;&quot;&#x1F600;&auml; <br/> <img src="data:," alt>
+<table><tr><td>no tbody<td>second<tr><th scope=row>row</table>
+<ul><li>one<li>two<ol><li>nested</ol></ul><dl><dt>a<dd>b<div><dt>c<dd>d</div></dl>
+<input type=checkbox checked disabled><input type=text value="a\tb"><select><option selected>x</select>
+<p>CR LF\r\nlone CR\rend</p><pre>\nkept</pre><textarea>\nt</textarea><custom-el data-x=1>c</custom-el>
+<table><caption>c</caption><colgroup><col span=2></colgroup><thead><tr><th>h</thead>text in table<tbody><tr><td>x</table>
+<h1>a<h2>b</h2><form><button>b</button></form><address><p>p</address><span>\u00a0\u200b\u2067x\u2069</span>
+</BODY></html>"""
+
+
+def test_lexbor_builds_the_tree_weasyprint_would():
+    """The fast parser gives WeasyPrint the same tree as its own, on every pack, kind and
+    language, and on HTML that leans on the parsing rules (implied and misnested tags)."""
+    from .docs import parsers_disagree, recording_html
+
+    renderer = Renderer()
+    sources = recording_html(renderer)
+    for pack in ("national", "stockholm", "dalarna"):
+        for kind in KINDS:
+            for lang in ("sv", "en"):
+                data = load_sample(kind)
+                try:
+                    renderer.render(data, ("pdf",), pack=pack, lang=lang)
+                except sipdocs.InvalidInputError:
+                    continue  # a sample may not satisfy a county's rules; the others cover the templates
+                assert parsers_disagree(sources[-1]) is None, (pack, kind, lang, parsers_disagree(sources[-1]))
+    assert len(sources) >= 24
+    assert parsers_disagree(TRICKY_HTML) is None, parsers_disagree(TRICKY_HTML)
+
+
+def test_foreign_content_goes_to_weasyprints_own_parser():
+    from weasyprint import HTML
+
+    from sipdocs.backends.html_tree import _PreParsedHTML, parse_html
+    from sipdocs.backends.pdf import make_fetcher
+
+    fetcher = make_fetcher((REPO,))
+    fast = parse_html("<p>x</p>", str(REPO) + "/", fetcher)
+    assert type(fast) is _PreParsedHTML and fast.etree_element.find("body/p").text == "x"
+    for source in ("<p>x</p><svg viewBox='0 0 1 1'><rect width=1 height=1/></svg>", "<MATH><mi>x</mi></MATH>",
+                   "<template><p>t</p></template>", "<p>\ud800</p>"):
+        assert type(parse_html(source, str(REPO) + "/", fetcher)) is HTML, source
+
+
 def test_english_pdf():
     text = pdf_text(render_pdf(load_sample("invitation"), lang="en"))
     assert "Invitation to a SIP meeting" in text and "Tuesday 12 May 2026" in text

@@ -1,8 +1,11 @@
 """PDF output: Jinja HTML templates laid out by WeasyPrint, accessible and archivable.
 
 Per renderer (not per document) the backend keeps one ``FontConfiguration``, the parsed
-stylesheet of each pack, compiled Jinja templates and WeasyPrint's image cache; only the
-HTML of each document is new.
+stylesheet of each pack, compiled Jinja templates, WeasyPrint's image cache and the encoded
+PDF streams of those images; only the HTML of each document is new. Per document it pauses
+the cyclic garbage collector and serialises each PDF object once (see
+:func:`_collector_paused` and :func:`_serialise_once`). None of this patches WeasyPrint or
+pydyf: other users of them in the same process are unaffected.
 
 **Conformance.** By default every PDF is tagged and claims — and passes — both PDF/UA-1
 and PDF/A-2a: WeasyPrint's ``pdf/a-2a`` variant with tags on, then a finisher that writes
@@ -198,13 +201,14 @@ class PdfBackend:
 
     def document(self, job: RenderJob) -> Any:
         """Lay out a document (WeasyPrint ``Document``) without writing the PDF yet."""
-        from weasyprint import HTML
         from weasyprint.urls import FatalURLFetchingError
+
+        from .html_tree import parse_html
 
         fetcher = make_fetcher(job.pack.roots)
         source = self.html(job)
         try:
-            html = HTML(string=source, base_url=str(job.pack.path / "templates") + os.sep, url_fetcher=fetcher)
+            html = parse_html(source, str(job.pack.path / "templates") + os.sep, fetcher)
             document = html.render(font_config=self.font_config, stylesheets=[self.stylesheet(job)],
                                    cache=self.image_cache, **self._options())
         except FatalURLFetchingError as exc:

@@ -1,0 +1,93 @@
+"""HTML5 parsing for WeasyPrint in C: Lexbor (selectolax) instead of tinyhtml5.
+
+WeasyPrint parses its input with tinyhtml5, a pure-Python implementation of the WHATWG
+parsing algorithm: about 12 ms for an invitation, every document. Lexbor implements the
+same algorithm in C (0.3 ms); the tree is copied into the ``xml.etree`` elements WeasyPrint
+works on (another 0.3 ms) and handed to WeasyPrint as an already-parsed :class:`HTML`.
+
+The two parsers build the same tree — a test compares them on every sample, pack, corpus
+and generated input — with two differences that do not reach the layout: comments are
+left out (WeasyPrint skips them), and text on either side of one becomes one string.
+Sources with foreign content (inline ``<svg>``, ``<math>``, where tinyhtml5 namespaces the
+tags) or ``<template>``, and anything Lexbor cannot take, go to WeasyPrint's own parser.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.etree import ElementTree as ET
+
+_FOREIGN = re.compile(r"<\s*(svg|math|template)\b", re.IGNORECASE)
+
+
+def parse_html(source: str, base_url: str, url_fetcher: Any) -> Any:
+    """A WeasyPrint ``HTML`` for ``source``, parsed by Lexbor when it can be."""
+    from weasyprint import HTML
+
+    root = None if _FOREIGN.search(source) else _lexbor_tree(source)
+    if root is None or _PreParsedHTML is None:
+        return HTML(string=source, base_url=base_url, url_fetcher=url_fetcher)
+    return _PreParsedHTML(root, base_url, url_fetcher)
+
+
+def _lexbor_tree(source: str) -> ET.Element | None:
+    try:
+        from selectolax.lexbor import LexborHTMLParser
+
+        # UTF-8 first: a lone surrogate raises here, where Lexbor would silently drop it
+        top = LexborHTMLParser(source.encode("utf-8")).root
+    except Exception:  # noqa: BLE001 - anything Lexbor cannot take, WeasyPrint's parser decides
+        return None
+    if top is None or not top.is_element_node:
+        return None
+    root = ET.Element(top.tag, _attributes(top))
+    _copy_children(top, root)
+    return root
+
+
+def _attributes(node: Any) -> dict[str, str]:
+    # Lexbor gives None for an attribute without a value (``<input checked>``); HTML says "".
+    return {name: "" if value is None else value for name, value in node.attributes.items()}
+
+
+def _copy_children(node: Any, parent: ET.Element) -> None:
+    """Copy ``node``'s children under ``parent``: elements, and text as ``.text``/``.tail``."""
+    last: ET.Element | None = None
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            last = ET.SubElement(parent, child.tag, _attributes(child))
+            _copy_children(child, last)
+        elif child.is_text_node:
+            text = child.text_content or ""
+            if last is None:
+                parent.text = (parent.text or "") + text
+            else:
+                last.tail = (last.tail or "") + text
+        child = child.next
+
+
+def _pre_parsed_class() -> type | None:
+    """``weasyprint.HTML`` taking a parsed tree; None if this WeasyPrint differs from 70.x."""
+    try:
+        import cssselect2
+        from weasyprint import HTML
+        from weasyprint import _find_base_url as find_base_url
+    except ImportError:
+        return None
+
+    class PreParsedHTML(HTML):  # type: ignore[misc, valid-type]
+        """What ``HTML.__init__`` sets up after parsing, from a tree parsed elsewhere."""
+
+        def __init__(self, root: ET.Element, base_url: str, url_fetcher: Any) -> None:
+            self.base_url = find_base_url(root, base_url)
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
+    return PreParsedHTML
+
+
+_PreParsedHTML = _pre_parsed_class()
