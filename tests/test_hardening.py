@@ -33,7 +33,7 @@ from sipdocs.errors import InvalidInputError, RenderError, TemplateSecurityError
 
 from .conftest import KINDS, REPO, SAMPLES, load_sample
 from .docs import (docx_parts, docx_text, evaluation_shown, expected_strings, iter_objects, missing_from,
-                   pdf_missing, pdf_text, protected_secrets)
+                   parsers_disagree, pdf_missing, pdf_text, protected_secrets, recording_html)
 from .test_docx import SSTI, user_pack
 from .test_pdf import conformance_failures, html_pack, qpdf_check
 
@@ -42,6 +42,7 @@ MANIFEST: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text
 RENDER_CASES = [entry for entry in MANIFEST if entry["expect"] == "render"]
 REJECT_CASES = [entry for entry in MANIFEST if entry["expect"] == "reject"]
 RENDERER = Renderer()
+HTML_SOURCES = recording_html(RENDERER)  # the HTML each PDF was laid out from
 # Keys whose values identify a person (the privacy scan looks for them in every by-product).
 PERSONAL_KEYS = ("name", "personal_number", "address", "other_address", "phone", "email")
 
@@ -51,11 +52,12 @@ def corpus_input(file: str) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=None)
-def rendered(file: str) -> dict[str, bytes]:
-    """Word and PDF of a corpus case or a sample (``samples/<kind>.json``), rendered once per session."""
+def rendered(file: str) -> dict[str, Any]:
+    """Word and PDF (and the PDF's HTML) of a corpus case or a sample (``samples/<kind>.json``),
+    rendered once per session."""
     data = load_sample(file.removeprefix("sample:")) if file.startswith("sample:") else corpus_input(file)
     out = RENDERER.render(data, ("docx", "pdf"))
-    return {"docx": out["docx"], "pdf": out["pdf"]}
+    return {"docx": out["docx"], "pdf": out["pdf"], "html": HTML_SOURCES[-1]}
 
 
 def personal_values(data: Any) -> set[str]:
@@ -109,6 +111,11 @@ def test_corpus_case_renders_with_every_value_in_both_formats(entry):
             etree.fromstring(part, etree.XMLParser(recover=False))  # strictly well-formed
     if entry["case"] == "jinja_in_data":  # data is never evaluated as a template
         assert "{{ 7*7 }}" in docx_text(out["docx"]) and "{{7*7}}" in re.sub(r"\s", "", pdf_text(out["pdf"]))
+
+
+@pytest.mark.parametrize("entry", RENDER_CASES, ids=lambda e: e["file"])
+def test_corpus_html_parses_to_the_same_tree_with_lexbor(entry):
+    assert parsers_disagree(rendered(entry["file"])["html"]) is None
 
 
 def test_long_tables_span_pages_with_repeated_headers():
@@ -222,8 +229,8 @@ def written(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("readers")
     for name in READER_FILES:
         stem = name.replace(":", "-").removesuffix(".json")
-        for fmt, blob in rendered(name).items():
-            (folder / f"{stem}.{fmt}").write_bytes(blob)
+        for fmt in ("docx", "pdf"):
+            (folder / f"{stem}.{fmt}").write_bytes(rendered(name)[fmt])
     return folder
 
 
