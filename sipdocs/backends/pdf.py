@@ -104,14 +104,23 @@ class ResourceBlocked(Exception):
 
 def make_fetcher(roots: tuple[Path, ...]) -> Any:
     """A WeasyPrint URL fetcher limited to ``data:`` and files inside ``roots``."""
+    return _fetcher_class()(tuple(Path(r).resolve() for r in roots))
+
+
+_FETCHER: list[type] = []
+
+
+def _fetcher_class() -> type:
+    """The fetcher class, made once (a class made per document is cyclic garbage)."""
+    if _FETCHER:
+        return _FETCHER[0]
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    canonical = tuple(Path(r).resolve() for r in roots)
-
-    class PackFetcher(URLFetcher):
-        def __init__(self) -> None:
+    class PackFetcher(URLFetcher):  # type: ignore[misc, valid-type]
+        def __init__(self, canonical: tuple[Path, ...]) -> None:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False,
                              fail_on_errors=True)
+            self.canonical = canonical
             self.blocked: ResourceBlocked | None = None
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -120,14 +129,15 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
                 return super().fetch(url, headers)
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in canonical) and path.is_file():
+                if any(path.is_relative_to(root) for root in self.canonical) and path.is_file():
                     return URLFetcherResponse(url, body=path.read_bytes(), headers={})
                 self.blocked = ResourceBlocked("file", "outside the template pack")
             else:
                 self.blocked = ResourceBlocked(scheme or "?", "only data: and pack files are allowed")
             raise FatalURLFetchingError(f"blocked resource ({self.blocked.scheme}:)")
 
-    return PackFetcher()
+    _FETCHER.append(PackFetcher)
+    return PackFetcher
 
 
 class PdfBackend:
@@ -157,6 +167,7 @@ class PdfBackend:
         self.image_cache: dict[str, Any] = {}
         self._envs: dict[tuple[Path, ...], Any] = {}
         self._css: dict[tuple[Path, int], Any] = {}
+        self._fetchers: dict[tuple[Path, ...], Any] = {}
 
     # -- caches ----------------------------------------------------------------------------------
     def environment(self, roots: tuple[Path, ...]) -> Any:
@@ -205,7 +216,10 @@ class PdfBackend:
 
         from .html_tree import parse_html
 
-        fetcher = make_fetcher(job.pack.roots)
+        fetcher = self._fetchers.get(job.pack.roots)
+        if fetcher is None:
+            fetcher = self._fetchers[job.pack.roots] = make_fetcher(job.pack.roots)
+        fetcher.blocked = None  # one fetcher per pack for the renderer's life; its verdict is per document
         source = self.html(job)
         try:
             html = parse_html(source, str(job.pack.path / "templates") + os.sep, fetcher)
@@ -536,16 +550,24 @@ def _serialise_once(pdf: Any) -> None:
     """
     for obj in pdf.objects:
         _serialised_once(obj)
-    add_object = pdf.add_object
-
-    def add_once(obj: Any) -> None:
-        add_object(obj)
-        _serialised_once(obj)
-
-    pdf.add_object = add_once
+    pdf.__class__ = _once_pdf(type(pdf))  # a class, not a closure on the instance: no reference cycle
 
 
 _ONCE: dict[type, type] = {}
+
+
+def _once_pdf(cls: type) -> type:
+    """A subclass of ``pydyf.PDF`` whose ``add_object`` makes objects serialise once."""
+    if getattr(cls, "_sipdocs_once", False):
+        return cls
+    if cls not in _ONCE:
+        def add_object(self: Any, obj: Any) -> None:
+            super(once, self).add_object(obj)
+            _serialised_once(obj)
+
+        once = type(f"Once{cls.__name__}", (cls,), {"add_object": add_object, "_sipdocs_once": True})
+        _ONCE[cls] = once
+    return _ONCE[cls]
 
 
 def _serialised_once(obj: Any) -> None:
