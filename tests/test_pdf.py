@@ -266,6 +266,17 @@ def test_pack_templates_cannot_fetch_outside_the_pack(tmp_path, body, css):
     assert "hostname" not in str(exc.value) and "127.0.0.1" not in str(exc.value)
 
 
+def test_a_blocked_document_does_not_affect_the_next(tmp_path):
+    """The fetcher lives as long as the renderer; its verdict belongs to one document."""
+    renderer = Renderer()
+    blocked = html_pack(tmp_path, '<img src="http://127.0.0.1:9/x.png" alt="x">')
+    for _ in range(2):
+        with pytest.raises(RenderError) as exc:
+            renderer.render(load_sample("plan"), ("pdf",), pack=str(blocked))
+        assert exc.value.code == "render.resource_blocked" and exc.value.details["scheme"] == "http"
+        assert pdf_text(renderer.render(load_sample("plan"), ("pdf",))["pdf"])
+
+
 def test_symlink_out_of_the_pack_is_refused(tmp_path):
     pack = html_pack(tmp_path, '<img src="../assets/evil.png" alt="x">')
     (pack / "assets").mkdir()
