@@ -12,27 +12,21 @@ from __future__ import annotations
 
 import base64
 import ctypes.util
-import io
 import statistics
 import time
 from typing import Any
 
-from bench.workload import bench_pack, inputs
+from bench.workload import bench_pack, fresh_qr_png, inputs
 
 
 def _naive_html(env: Any, ctx: dict[str, Any]) -> str:
-    import qrcode
-
     from sipdocs.backends.docx import map_images
     from sipdocs.images import Image
 
     def fresh(img: Image) -> Any:
         if not img.alt.startswith("QR"):
             return img
-        url = next(e["url"] for e in ctx["evaluation"] if e["qr"] is img)
-        buf = io.BytesIO()
-        qrcode.make(url, error_correction=qrcode.constants.ERROR_CORRECT_M, border=4).save(buf)
-        return {"data_uri": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(),
+        return {"data_uri": "data:image/png;base64," + base64.b64encode(fresh_qr_png(ctx, img)).decode(),
                 "alt": img.alt, "width_mm": img.width_mm, "height_mm": img.height_mm}
 
     return env.get_template("invitation.html").render(map_images(ctx, fresh))

@@ -15,12 +15,11 @@ import statistics
 import time
 from typing import Any
 
-from bench.workload import bench_pack, inputs
+from bench.workload import bench_pack, fresh_qr_png, inputs
 
 
 def _naive(path: str, ctx: dict[str, Any]) -> bytes:
     import jinja2
-    import qrcode
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
@@ -31,10 +30,7 @@ def _naive(path: str, ctx: dict[str, Any]) -> bytes:
 
     def image(img: Any) -> Any:
         if img.alt.startswith("QR"):  # make the code again, as a naive loop does
-            url = next(e["url"] for e in ctx["evaluation"] if e["qr"] is img)
-            buf = io.BytesIO()
-            qrcode.make(url, error_correction=qrcode.constants.ERROR_CORRECT_M, border=4).save(buf)
-            return InlineImage(tpl, io.BytesIO(buf.getvalue()), width=Mm(img.width_mm))
+            return InlineImage(tpl, io.BytesIO(fresh_qr_png(ctx, img)), width=Mm(img.width_mm))
         return InlineImage(tpl, io.BytesIO(img.png), width=Mm(img.width_mm))
 
     env = jinja2.Environment()

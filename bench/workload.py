@@ -52,3 +52,15 @@ def inputs(n: int, seed: int = 1) -> list[dict[str, Any]]:
         data["invitees"] = invitees
         out.append(data)
     return out
+
+
+def fresh_qr_png(ctx: dict[str, Any], img: Any) -> bytes:
+    """The QR code ``img`` of an evaluation link in ``ctx``, generated anew as a naive loop does.
+
+    It is the same PNG sipdocs embeds (same generator and settings, without its per-run
+    cache), so both sides draw identical images and only the caching differs.
+    """
+    from sipdocs.qr import qr_png
+
+    url = next(e["url"] for e in ctx["evaluation"] if e["qr"] is img)
+    return qr_png.__wrapped__(url)
