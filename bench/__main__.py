@@ -7,6 +7,7 @@ import importlib
 import json
 import os
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +24,15 @@ def machine() -> str:
     return f"{cpu or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def _run_fresh(name: str) -> dict:
+    """``bench.<name>.run()`` in a fresh interpreter, so no benchmark inherits another's heap
+    (a larger heap makes the naive loops' garbage collections dearer, which flatters sipdocs)."""
+    code = f"import json, sys; from bench import {name}; json.dump({name}.run(), sys.stdout, default=str)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.PIPE,
+                         cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(out.stdout)
+
+
 def main() -> int:
     print(f"sipdocs benchmarks — {datetime.date.today().isoformat()} — {machine()}\n")
     results = {}
@@ -33,7 +43,7 @@ def main() -> int:
             print(f"[{name}] not available: {exc}")
             continue
         print(f"== {name} ==", flush=True)
-        result = module.run()
+        result = _run_fresh(name)
         results[name] = result
         report = getattr(module, "report", None)
         print(report(result) if report else json.dumps(result, indent=2, default=str), flush=True)
