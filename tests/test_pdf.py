@@ -205,7 +205,7 @@ def test_foreign_content_goes_to_weasyprints_own_parser():
     fast = parse_html("<p>x</p>", str(REPO) + "/", fetcher)
     assert type(fast) is _PreParsedHTML and fast.etree_element.find("body/p").text == "x"
     for source in ("<p>x</p><svg viewBox='0 0 1 1'><rect width=1 height=1/></svg>", "<MATH><mi>x</mi></MATH>",
-                   "<template><p>t</p></template>", "<p>\ud800</p>"):
+                   "<template><p>t</p></template>", "<p>\ud800</p>", "<isindex>"):
         assert type(parse_html(source, str(REPO) + "/", fetcher)) is HTML, source
 
 

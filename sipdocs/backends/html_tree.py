@@ -9,7 +9,8 @@ The two parsers build the same tree — a test compares them on every sample, pa
 and generated input — with two differences that do not reach the layout: comments are
 left out (WeasyPrint skips them), and text on either side of one becomes one string.
 Sources with foreign content (inline ``<svg>``, ``<math>``, where tinyhtml5 namespaces the
-tags) or ``<template>``, and anything Lexbor cannot take, go to WeasyPrint's own parser.
+tags), ``<template>`` or the obsolete ``<isindex>``, and anything Lexbor cannot take, go to
+WeasyPrint's own parser.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
-_FOREIGN = re.compile(r"<\s*(svg|math|template)\b", re.IGNORECASE)
+# foreign content (namespaced tags in tinyhtml5), template contents, and the obsolete <isindex>
+# (which tinyhtml5 still expands into a form) are left to WeasyPrint's parser
+_FOREIGN = re.compile(r"<\s*(svg|math|template|isindex)\b", re.IGNORECASE)
 
 
 def parse_html(source: str, base_url: str, url_fetcher: Any) -> Any:
