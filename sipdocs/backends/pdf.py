@@ -323,12 +323,15 @@ def _stream_memo_image() -> type:
         from weasyprint.images import RasterImage
 
         class StreamMemoImage(RasterImage):  # type: ignore[misc, valid-type]
-            def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
-                if dpi_ratio != 1 or self.mode in ("RGBA", "LA"):
-                    return super().get_x_object(interpolate, dpi_ratio)
+            def get_x_object(self, *args: Any, **kwargs: Any) -> Any:
+                # WeasyPrint 70 calls get_x_object(interpolate, dpi_ratio); any other call
+                # (a resized image, an alpha mask, another WeasyPrint) is left to WeasyPrint
+                if kwargs or len(args) != 2 or args[1] != 1 or self.mode in ("RGBA", "LA"):
+                    return super().get_x_object(*args, **kwargs)
+                interpolate = args[0]
                 memo = self.__dict__.setdefault("_sipdocs_streams", {})
                 if interpolate not in memo:
-                    stream = super().get_x_object(interpolate, dpi_ratio)
+                    stream = super().get_x_object(*args)
                     if "SMask" in stream.extra:
                         return stream
                     memo[interpolate] = ([bytes(_data(part)) for part in stream.stream], dict(stream.extra))
