@@ -1,11 +1,15 @@
 """PDF: the naive WeasyPrint loop vs sipdocs' PDF backend, same template, same contexts.
 
 naive   = per document: the HTML template rendered with a plain Jinja environment, QR codes
-          generated anew as data URIs, ``HTML(string=…).write_pdf(stylesheets=[CSS(filename=…)])``
-          — the stylesheet read and parsed, fonts loaded, for every document — with the same
-          PDF options as sipdocs (tagged PDF/A-2a), so both do the same work per page.
+          generated anew (the same PNG sipdocs embeds) as data URIs,
+          ``HTML(string=…).write_pdf(stylesheets=[CSS(filename=…)])`` — the stylesheet read and
+          parsed, fonts loaded, for every document — with the same PDF options as sipdocs
+          (tagged PDF/A-2a), so both do the same work per page.
 sipdocs = ``PdfBackend.render``: stylesheet parsed once, one shared ``FontConfiguration``,
-          WeasyPrint's image cache, QR codes cached per URL, plus the PDF/UA+A finisher.
+          WeasyPrint's image cache and the encoded image streams, QR codes cached per URL, HTML
+          parsed by Lexbor, the collector paused, each PDF object serialised once, plus the
+          PDF/UA+A finisher. None of it patches WeasyPrint or pydyf, so the naive loop in the
+          same process runs them as shipped.
 """
 
 from __future__ import annotations
