@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes.util
+import functools
 import gc
 import os
 import shutil
@@ -107,13 +108,9 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
     return _fetcher_class()(tuple(Path(r).resolve() for r in roots))
 
 
-_FETCHER: list[type] = []
-
-
+@functools.cache
 def _fetcher_class() -> type:
     """The fetcher class, made once (a class made per document is cyclic garbage)."""
-    if _FETCHER:
-        return _FETCHER[0]
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class PackFetcher(URLFetcher):  # type: ignore[misc, valid-type]
@@ -136,7 +133,6 @@ def _fetcher_class() -> type:
                 self.blocked = ResourceBlocked(scheme or "?", "only data: and pack files are allowed")
             raise FatalURLFetchingError(f"blocked resource ({self.blocked.scheme}:)")
 
-    _FETCHER.append(PackFetcher)
     return PackFetcher
 
 
@@ -314,32 +310,28 @@ def _memoize_image_streams(cache: dict[str, Any]) -> None:
             image.__class__ = _stream_memo_image()
 
 
-_MEMO_IMAGE: list[type] = []
-
-
+@functools.cache
 def _stream_memo_image() -> type:
-    if not _MEMO_IMAGE:
-        import pydyf
-        from weasyprint.images import RasterImage
+    import pydyf
+    from weasyprint.images import RasterImage
 
-        class StreamMemoImage(RasterImage):  # type: ignore[misc, valid-type]
-            def get_x_object(self, *args: Any, **kwargs: Any) -> Any:
-                # WeasyPrint 70 calls get_x_object(interpolate, dpi_ratio); any other call
-                # (a resized image, an alpha mask, another WeasyPrint) is left to WeasyPrint
-                if kwargs or len(args) != 2 or args[1] != 1 or self.mode in ("RGBA", "LA"):
-                    return super().get_x_object(*args, **kwargs)
-                interpolate = args[0]
-                memo = self.__dict__.setdefault("_sipdocs_streams", {})
-                if interpolate not in memo:
-                    stream = super().get_x_object(*args)
-                    if "SMask" in stream.extra:
-                        return stream
-                    memo[interpolate] = ([bytes(_data(part)) for part in stream.stream], dict(stream.extra))
-                content, extra = memo[interpolate]
-                return pydyf.Stream(list(content), pydyf.Dictionary(extra))
+    class StreamMemoImage(RasterImage):  # type: ignore[misc, valid-type]
+        def get_x_object(self, *args: Any, **kwargs: Any) -> Any:
+            # WeasyPrint 70 calls get_x_object(interpolate, dpi_ratio); any other call
+            # (a resized image, an alpha mask, another WeasyPrint) is left to WeasyPrint
+            if kwargs or len(args) != 2 or args[1] != 1 or self.mode in ("RGBA", "LA"):
+                return super().get_x_object(*args, **kwargs)
+            interpolate = args[0]
+            memo = self.__dict__.setdefault("_sipdocs_streams", {})
+            if interpolate not in memo:
+                stream = super().get_x_object(*args)
+                if "SMask" in stream.extra:
+                    return stream
+                memo[interpolate] = ([bytes(_data(part)) for part in stream.stream], dict(stream.extra))
+            content, extra = memo[interpolate]
+            return pydyf.Stream(list(content), pydyf.Dictionary(extra))
 
-        _MEMO_IMAGE.append(StreamMemoImage)
-    return _MEMO_IMAGE[0]
+    return StreamMemoImage
 
 
 def _data(part: Any) -> bytes:
@@ -584,18 +576,13 @@ def _serialised_once(obj: Any) -> None:
     if cls not in _ONCE:
         import pydyf
 
-        if issubclass(cls, pydyf.Stream):
-            def data(self: Any) -> bytes:
-                out = self.__dict__.get("_sipdocs_data")
-                if out is None:
-                    out = self.__dict__["_sipdocs_data"] = _stream_data(self)
-                return out
-        else:
-            def data(self: Any) -> bytes:
-                out = self.__dict__.get("_sipdocs_data")
-                if out is None:
-                    out = self.__dict__["_sipdocs_data"] = super(once, self).data
-                return out
+        is_stream = issubclass(cls, pydyf.Stream)
+
+        def data(self: Any) -> bytes:
+            out = self.__dict__.get("_sipdocs_data")
+            if out is None:
+                out = self.__dict__["_sipdocs_data"] = _stream_data(self) if is_stream else super(once, self).data
+            return out
 
         once = type(f"Once{cls.__name__}", (cls,), {"data": property(data), "_sipdocs_once": True})
         _ONCE[cls] = once
@@ -611,15 +598,17 @@ def _stream_data(stream: Any) -> bytes:
     to_bytes = getattr(pydyf, "_to_bytes", None)
     if to_bytes is None:  # a pydyf without the helper: its own serialisation, level 9
         out = pydyf.Stream.data.fget(stream)
-        return out[: -len(b"\nendstream")] + b"\r\nendstream" if out.endswith(b"\r\nendstream") else out
-    content = b"\n".join(to_bytes(item) for item in stream.stream)
-    extra = pydyf.Dictionary(stream.extra.copy())
-    if stream.compress:
-        extra["Filter"] = "/FlateDecode"
-        content = zlib.compress(content, 6)
-    extra["Length"] = len(content)
-    eol = b"\r\n" if content.endswith(b"\r") else b"\n"
-    return extra.data + b"\nstream\n" + content + eol + b"endstream"
+    else:
+        content = b"\n".join(to_bytes(item) for item in stream.stream)
+        extra = pydyf.Dictionary(stream.extra.copy())
+        if stream.compress:
+            extra["Filter"] = "/FlateDecode"
+            content = zlib.compress(content, 6)
+        extra["Length"] = len(content)
+        out = extra.data + b"\nstream\n" + content + b"\nendstream"
+    if out.endswith(b"\r\nendstream"):  # data ending in CR: write CR LF before endstream
+        out = out[: -len(b"\nendstream")] + b"\r\nendstream"
+    return out
 
 
 def _drop_attachments(document: Any) -> None:
