@@ -35,7 +35,7 @@ from .conftest import KINDS, REPO, SAMPLES, load_sample
 from .docs import (docx_parts, docx_text, evaluation_shown, expected_strings, iter_objects, missing_from,
                    parsers_disagree, pdf_missing, pdf_text, protected_secrets, recording_html)
 from .test_docx import SSTI, user_pack
-from .test_pdf import conformance_failures, html_pack, qpdf_check
+from .test_pdf import conformance_failures, html_pack, qpdf_check, unshared_renderer
 
 CORPUS = REPO / "tests" / "corpus"
 MANIFEST: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -43,6 +43,7 @@ RENDER_CASES = [entry for entry in MANIFEST if entry["expect"] == "render"]
 REJECT_CASES = [entry for entry in MANIFEST if entry["expect"] == "reject"]
 RENDERER = Renderer()
 HTML_SOURCES = recording_html(RENDERER)  # the HTML each PDF was laid out from
+UNSHARED = unshared_renderer()  # keeps no computed styles between documents
 # Keys whose values identify a person (the privacy scan looks for them in every by-product).
 PERSONAL_KEYS = ("name", "personal_number", "address", "other_address", "phone", "email")
 
@@ -116,6 +117,12 @@ def test_corpus_case_renders_with_every_value_in_both_formats(entry):
 @pytest.mark.parametrize("entry", RENDER_CASES, ids=lambda e: e["file"])
 def test_corpus_html_parses_to_the_same_tree_with_lexbor(entry):
     assert parsers_disagree(rendered(entry["file"])["html"]) is None
+
+
+@pytest.mark.parametrize("entry", RENDER_CASES, ids=lambda e: e["file"])
+def test_corpus_pdf_is_the_same_without_kept_styles(entry):
+    """Styles kept from the corpus documents laid out before change no byte of this one."""
+    assert rendered(entry["file"])["pdf"] == UNSHARED.render(corpus_input(entry["file"]), ("pdf",))["pdf"]
 
 
 def test_long_tables_span_pages_with_repeated_headers():

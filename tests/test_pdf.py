@@ -138,6 +138,62 @@ def test_run_caches_change_no_bytes_and_patch_nothing():
         gc.enable()
 
 
+def unshared_renderer() -> Renderer:
+    """A renderer whose PDF backend keeps no computed styles between documents."""
+    renderer = Renderer()
+    renderer.backend("pdf").share_styles = False
+    return renderer
+
+
+def test_styles_kept_between_documents_change_no_bytes():
+    """Every pack, kind and language laid out one after another by one renderer (computed
+    styles kept from document to document) gives the bytes of a renderer that keeps none;
+    the memo is in use, and a repeated document adds nothing to it."""
+    from sipdocs.backends.html_tree import _PreParsedHTML
+
+    assert _PreParsedHTML is not None
+    shared, unshared = Renderer(), unshared_renderer()
+    compared = 0
+    for pack in ("national", "stockholm", "dalarna"):
+        for kind in KINDS:
+            for lang in ("sv", "en") if pack == "national" else ("sv",):
+                data = load_sample(kind)
+                try:
+                    kept = render_pdf(data, pack, lang, renderer=shared)
+                except sipdocs.InvalidInputError:
+                    continue
+                assert kept == render_pdf(data, pack, lang, renderer=unshared), (pack, kind, lang)
+                compared += 1
+    assert compared >= 15
+    memos = shared.backend("pdf")._style_memos
+    assert len(memos) == 3 and all(len(memo) > 50 for memo in memos.values()), [len(m) for m in memos.values()]
+    assert not unshared.backend("pdf")._style_memos
+    memo = next(iter(memos.values()))
+    size = len(memo)
+    render_pdf(load_sample("plan"), "national", "sv", renderer=shared)
+    assert len(memo) == size
+
+
+def test_kept_styles_are_dropped_when_the_first_page_changes_size(tmp_path):
+    """Viewport units resolve against the first page; a document whose first page has another
+    size than the documents before it is laid out again without the kept styles."""
+    pack = html_pack(tmp_path, '{% if doc.case_id == "WIDE" %}<div class="wide">w</div>{% endif %}'
+                               '<div class="box">b</div>',
+                     css="@page { size: A4 } @page wide { size: A4 landscape } .wide { page: wide }"
+                         ".page-header, .page-footer, .logo { display: none } .box { width: 50vw; height: 5vh;"
+                         " border: 1pt solid black }")
+    portrait, landscape = load_sample("plan"), {**load_sample("plan"), "case_id": "WIDE"}
+    renderer = Renderer()
+    render_pdf(portrait, str(pack), renderer=renderer)
+    memo = next(iter(renderer.backend("pdf")._style_memos.values()))
+    assert len(memo) and memo.page_sizes["area"][0] < memo.page_sizes["area"][1]
+    after_portrait = render_pdf(landscape, str(pack), renderer=renderer)
+    assert memo.page_sizes["area"][0] > memo.page_sizes["area"][1]
+    assert after_portrait == render_pdf(landscape, str(pack), renderer=unshared_renderer())
+    assert render_pdf(portrait, str(pack), renderer=renderer) == render_pdf(portrait, str(pack),
+                                                                            renderer=unshared_renderer())
+
+
 def test_streams_are_serialised_once_compressed_and_end_unambiguously():
     import zlib
 

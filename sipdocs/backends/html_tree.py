@@ -15,23 +15,30 @@ WeasyPrint's own parser.
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any
 from xml.etree import ElementTree as ET
+
+from .style_memo import StyleMemo
 
 # foreign content (namespaced tags in tinyhtml5), template contents, and the obsolete <isindex>
 # (which tinyhtml5 still expands into a form) are left to WeasyPrint's parser
 _FOREIGN = re.compile(r"<\s*(svg|math|template|isindex)\b", re.IGNORECASE)
 
 
-def parse_html(source: str, base_url: str, url_fetcher: Any) -> Any:
-    """A WeasyPrint ``HTML`` for ``source``, parsed by Lexbor when it can be."""
+def parse_html(source: str, base_url: str, url_fetcher: Any, style_memo: StyleMemo | None = None) -> Any:
+    """A WeasyPrint ``HTML`` for ``source``, parsed by Lexbor when it can be.
+
+    With ``style_memo``, the document's computed styles are shared with the documents laid
+    out before it with the same memo (see :mod:`.style_memo`); only for Lexbor-parsed HTML.
+    """
     from weasyprint import HTML
 
     root = None if _FOREIGN.search(source) else _lexbor_tree(source)
     if root is None or _PreParsedHTML is None:
         return HTML(string=source, base_url=base_url, url_fetcher=url_fetcher)
-    return _PreParsedHTML(root, base_url, url_fetcher)
+    return _PreParsedHTML(root, base_url, url_fetcher, style_memo)
 
 
 def _lexbor_tree(source: str) -> ET.Element | None:
@@ -75,20 +82,46 @@ def _pre_parsed_class() -> type | None:
     """``weasyprint.HTML`` taking a parsed tree; None if this WeasyPrint differs from 70.x."""
     try:
         import cssselect2
-        from weasyprint import HTML
+        from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint import _find_base_url as find_base_url
+        from weasyprint.document import Document
     except ImportError:
         return None
+
+    class SharedStyleDocument(Document):  # type: ignore[misc, valid-type]
+        """A ``Document`` whose styles go through the HTML's :class:`StyleMemo`, if it has one."""
+
+        @classmethod
+        def _build_layout_context(cls, html: Any, *args: Any, **kwargs: Any) -> Any:
+            context = super()._build_layout_context(html, *args, **kwargs)
+            if html.style_memo is not None:
+                html.style_memo.attach(context.style_for)
+            return context
 
     class PreParsedHTML(HTML):  # type: ignore[misc, valid-type]
         """What ``HTML.__init__`` sets up after parsing, from a tree parsed elsewhere."""
 
-        def __init__(self, root: ET.Element, base_url: str, url_fetcher: Any) -> None:
+        def __init__(self, root: ET.Element, base_url: str, url_fetcher: Any,
+                     style_memo: StyleMemo | None = None) -> None:
             self.base_url = find_base_url(root, base_url)
             self.url_fetcher = url_fetcher
             self.media_type = "print"
             self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
             self.etree_element = self.wrapper_element.etree_element
+            self.style_memo = style_memo
+
+        def render(self, font_config: Any = None, counter_style: Any = None, color_profiles: Any = None,
+                   **options: Any) -> Any:
+            """``HTML.render``, laid out by ``SharedStyleDocument`` when there is a memo."""
+            if self.style_memo is None or not memo_hooks or not set(options) <= set(DEFAULT_OPTIONS):
+                return super().render(font_config, counter_style, color_profiles, **options)
+            return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
+                                               {**DEFAULT_OPTIONS, **options})
+
+    # The memo hooks into Document._render and _build_layout_context as WeasyPrint 70 has them.
+    memo_hooks = (callable(getattr(Document, "_build_layout_context", None))
+                  and list(inspect.signature(Document._render).parameters)
+                  == ["html", "font_config", "counter_style", "color_profiles", "options"])
 
     # A WeasyPrint whose HTML keeps more than these attributes would meet a half-built object:
     # then every document takes WeasyPrint's own path (a test fails, so it is noticed).

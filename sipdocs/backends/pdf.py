@@ -43,6 +43,7 @@ from ..errors import BackendUnavailableError, RenderError
 from ..templating import make_environment
 from . import RenderJob, RenderOptions
 from .docx import map_template_error
+from .style_memo import StyleMemo
 
 MEDIA_TYPE = "application/pdf"
 VARIANTS = ("pdf/ua-1+a-2a", "plain")
@@ -164,6 +165,8 @@ class PdfBackend:
         self._envs: dict[tuple[Path, ...], Any] = {}
         self._css: dict[tuple[Path, int], Any] = {}
         self._fetchers: dict[tuple[Path, ...], Any] = {}
+        self._style_memos: dict[tuple[Path, ...], StyleMemo] = {}
+        self.share_styles = True  # computed styles kept between documents (see style_memo)
 
     # -- caches ----------------------------------------------------------------------------------
     def environment(self, roots: tuple[Path, ...]) -> Any:
@@ -216,16 +219,23 @@ class PdfBackend:
         if fetcher is None:
             fetcher = self._fetchers[job.pack.roots] = make_fetcher(job.pack.roots)
         fetcher.blocked = None  # one fetcher per pack for the renderer's life; its verdict is per document
+        memo = self._style_memos.setdefault(job.pack.roots, StyleMemo()) if self.share_styles else None
         source = self.html(job)
+        base_url = str(job.pack.path / "templates") + os.sep
         try:
-            html = parse_html(source, str(job.pack.path / "templates") + os.sep, fetcher)
-            document = html.render(font_config=self.font_config, stylesheets=[self.stylesheet(job)],
-                                   cache=self.image_cache, **self._options())
+            document = self._lay_out(parse_html(source, base_url, fetcher, memo), job)
+            if memo is not None and memo.sizes_changed():  # kept styles may hold viewport units of another page size
+                memo.clear()
+                document = self._lay_out(parse_html(source, base_url, fetcher, memo), job)
         except FatalURLFetchingError as exc:
             raise _blocked(fetcher, job) from exc
         _drop_attachments(document)
         _memoize_image_streams(self.image_cache)
         return document
+
+    def _lay_out(self, html: Any, job: RenderJob) -> Any:
+        return html.render(font_config=self.font_config, stylesheets=[self.stylesheet(job)],
+                           cache=self.image_cache, **self._options())
 
     def _options(self) -> dict[str, Any]:
         if self.options.pdf_variant == "plain":

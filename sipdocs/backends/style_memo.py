@@ -1,0 +1,166 @@
+"""Computed CSS styles shared between the documents of one pack.
+
+WeasyPrint computes styles lazily: a ``ComputedStyle`` starts empty and computes each
+property the first time layout asks for it (inheritance, ``em``/``%`` resolution, colour
+and font parsing) — some 12,000 property computations, about 35 ms, per invitation. Inside
+one document WeasyPrint already lets elements share a style object when their parent style
+and matched declarations are the same. Between documents nothing is shared, although a
+pack's documents are made from the same templates and one parsed stylesheet, so nearly all
+of their styles are the same from one document to the next.
+
+:class:`StyleMemo` extends WeasyPrint's own sharing rule across documents. After the
+cascade of a new document and before its boxes are built, each of its styles is replaced by
+an earlier document's style when both have the same *key*: the (already shared) parent
+style, the pseudo-element, and the cascaded declarations — each property's parsed value and
+its weight. Computed values are a function of exactly those, the base URL, the font
+configuration and the page size, which are the same for every document of one pack in one
+renderer (the page size is checked after layout, see :meth:`StyleMemo.sizes_changed`). A
+style seen for the first time is kept, re-pointed at the shared parent, for the documents
+after it. Values that hash by identity (``var()`` placeholders) stay alive in the kept
+keys, so an identity can never be reused by another object and match falsely.
+
+WeasyPrint itself is not patched: only ``HTML`` objects made by :mod:`.html_tree` carry a
+memo, and they are laid out by a ``Document`` subclass whose ``_build_layout_context`` hands
+the fresh ``StyleFor`` to :meth:`StyleMemo.attach`.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+# A pack whose documents keep producing new styles (values written into style="" attributes)
+# would grow the memo without end; past this many kept styles it starts afresh.
+MAX_STYLES = 20_000
+# What the memo reads and re-points on WeasyPrint's ComputedStyle (checked before each use).
+_STYLE_ATTRIBUTES = ("parent_style", "root_style", "cascaded", "pseudo_type", "base_url", "cache",
+                     "initial_page_sizes")
+
+
+_BY_IDENTITY, _SEQUENCE = object(), object()
+
+
+def _hashable(value: Any) -> Any:
+    """``value``, or a hashable stand-in for it: lists and tuples holding unhashable items
+    (``content`` values, ``@page`` specificities) by their items, anything else by identity.
+
+    Identity is sound because a kept style's cascaded declarations keep their values alive,
+    and two live objects never share an identity; values from the pack's parsed stylesheet
+    are the same objects in every document, so they still match.
+    """
+    try:
+        hash(value)
+    except TypeError:
+        if isinstance(value, (list, tuple)):
+            return (_SEQUENCE, type(value), tuple([_hashable(item) for item in value]))
+        return (_BY_IDENTITY, id(value))
+    return value
+
+
+class StyleMemo:
+    """Styles kept between the documents of one pack in one renderer (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._styles: dict[tuple[Any, ...], Any] = {}
+        self._kept: dict[int, Any] = {}  # id → kept style: ids of live objects are unique
+        self.page_sizes: dict[str, Any] = {"box": None, "area": None}
+        self._sizes_before: dict[str, Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self._styles)
+
+    def clear(self) -> None:
+        self._styles.clear()
+        self._kept.clear()
+        self.page_sizes = {"box": None, "area": None}
+        self._sizes_before = None
+
+    def attach(self, style_for: Any) -> None:
+        """Make a freshly cascaded document's ``StyleFor`` hand out kept styles where keys match.
+
+        The swap happens when layout first asks for a style: the cascade also makes styles for
+        pseudo-elements of every element (``::marker``, ``::footnote-call``…) that layout only
+        asks for on list items and footnotes.
+        """
+        styles = getattr(style_for, "_computed_styles", None)
+        root = next(iter(styles.values()), None) if styles else None
+        if root is None or not all(hasattr(root, name) for name in _STYLE_ATTRIBUTES):
+            return  # a WeasyPrint whose styles differ from 70.x: its ordinary path, unshared
+        if root["display"] == ("none",):
+            return  # WeasyPrint then rewrites every element's display: nothing to keep
+        if len(self._styles) > MAX_STYLES:
+            self.clear()
+        self._sizes_before = dict(self.page_sizes) if self._styles else None
+        # Viewport units resolve against the first page's size, which layout stores in the
+        # StyleFor's dict: one dict for the document's styles, the kept ones and later @page ones.
+        style_for.initial_page_sizes = self.page_sizes
+        for style in styles.values():
+            style.initial_page_sizes = self.page_sizes
+        style_for._sipdocs_memo = self
+        style_for._sipdocs_swapped = {}
+        style_for.__class__ = _shared_style_for(type(style_for))
+
+    def sizes_changed(self) -> bool:
+        """Whether the document just laid out had another first-page size than the ones before.
+
+        Styles kept from those documents may have resolved viewport units (``vw``, ``vh``…)
+        against the old size, so the caller clears the memo and lays the document out again.
+        """
+        return self._sizes_before is not None and self._sizes_before != self.page_sizes
+
+    def swap(self, style: Any, swapped: dict[int, tuple[Any, Any]]) -> Any:
+        """The style to use for the document's ``style``: a kept equal one, or ``style`` itself.
+
+        ``swapped`` maps the identity of each document style seen so far to (that style, the
+        style used); it holds the document style too, so its identity cannot be reused.
+        """
+        entry = swapped.get(id(style))
+        if entry is not None:
+            return entry[1]
+        used = style
+        parent = style.parent_style
+        if parent is None:
+            used = self._kept_or_keep(style, None)
+        else:
+            kept_parent = self.swap(parent, swapped)
+            if id(kept_parent) in self._kept:  # else not shareable, nor anything below it
+                used = self._kept_or_keep(style, kept_parent)
+        swapped[id(style)] = (style, used)
+        swapped[id(used)] = (used, used)
+        return used
+
+    def _kept_or_keep(self, style: Any, kept_parent: Any) -> Any:
+        cascaded = style.cascaded
+        key = (id(kept_parent), style.pseudo_type, style.base_url,
+               tuple([(name, value, weight) for name, (value, weight) in cascaded.items()]))
+        try:
+            kept = self._styles.get(key)
+        except TypeError:  # an unhashable value (lists in ``content``)
+            key = key[:3] + (tuple([(name, _hashable(value), _hashable(weight)) for name, (value, weight) in cascaded.items()]),)
+            kept = self._styles.get(key)
+        if kept is not None:
+            return kept
+        if kept_parent is not None:
+            style.parent_style = kept_parent
+            style.root_style = kept_parent.root_style if kept_parent.parent_style is not None else kept_parent
+            style.cache = kept_parent.cache
+        style.initial_page_sizes = self.page_sizes
+        self._styles[key] = self._kept[id(style)] = style
+        return style
+
+
+@functools.cache
+def _shared_style_for(base: type) -> type:
+    """``StyleFor`` (``base``) whose lookups go through the attached :class:`StyleMemo`."""
+
+    class SharedStyleFor(base):  # type: ignore[misc, valid-type]
+        def __call__(self, element: Any, pseudo_type: Any = None) -> Any:
+            styles = self._computed_styles
+            style = styles.get((element, pseudo_type))
+            if style is not None:
+                used = self._sipdocs_memo.swap(style, self._sipdocs_swapped)
+                if used is not style:
+                    styles[element, pseudo_type] = used
+            return super().__call__(element, pseudo_type)
+
+    return SharedStyleFor
