@@ -1,8 +1,9 @@
 """PDF output: Jinja HTML templates laid out by WeasyPrint, accessible and archivable.
 
 Per renderer (not per document) the backend keeps one ``FontConfiguration``, the parsed
-stylesheet of each pack, compiled Jinja templates, WeasyPrint's image cache and the encoded
-PDF streams of those images; only the HTML of each document is new. Per document it pauses
+stylesheet of each pack, compiled Jinja templates, WeasyPrint's image cache, the encoded
+PDF streams of those images, and the computed styles of each pack's documents
+(:mod:`.style_memo`); only the HTML of each document is new. Per document it pauses
 the cyclic garbage collector and serialises each PDF object once (see
 :func:`_collector_paused` and :func:`_serialise_once`). None of this patches WeasyPrint or
 pydyf: other users of them in the same process are unaffected.

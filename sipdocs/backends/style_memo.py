@@ -1,27 +1,37 @@
 """Computed CSS styles shared between the documents of one pack.
 
 WeasyPrint computes styles lazily: a ``ComputedStyle`` starts empty and computes each
-property the first time layout asks for it (inheritance, ``em``/``%`` resolution, colour
-and font parsing) — some 12,000 property computations, about 35 ms, per invitation. Inside
-one document WeasyPrint already lets elements share a style object when their parent style
-and matched declarations are the same. Between documents nothing is shared, although a
-pack's documents are made from the same templates and one parsed stylesheet, so nearly all
-of their styles are the same from one document to the next.
+property the first time layout asks for it (inheritance, ``em``/``%``/``vw`` resolution,
+colours, fonts) — some 12,000 property computations per invitation, plus a fresh style for
+every page and page-margin box. Inside one document WeasyPrint already lets elements share a
+style object when their parent style and matched declarations are the same. Between
+documents nothing is shared, although a pack's documents come from the same templates and
+one parsed stylesheet, so nearly all of their styles are the same from one document to the
+next.
 
-:class:`StyleMemo` extends WeasyPrint's own sharing rule across documents. After the
-cascade of a new document and before its boxes are built, each of its styles is replaced by
-an earlier document's style when both have the same *key*: the (already shared) parent
-style, the pseudo-element, and the cascaded declarations — each property's parsed value and
-its weight. Computed values are a function of exactly those, the base URL, the font
-configuration and the page size, which are the same for every document of one pack in one
-renderer (the page size is checked after layout, see :meth:`StyleMemo.sizes_changed`). A
-style seen for the first time is kept, re-pointed at the shared parent, for the documents
-after it. Values that hash by identity (``var()`` placeholders) stay alive in the kept
-keys, so an identity can never be reused by another object and match falsely.
+:class:`StyleMemo` extends WeasyPrint's own sharing rule across documents. When layout
+first asks the document's ``StyleFor`` for a style, that style is replaced by one kept from
+an earlier document with the same *key*: the (already shared) parent style, the
+pseudo-element, the base URL, and the cascaded declarations — each property's parsed value
+and its weight. A computed value is a function of exactly those plus the font configuration
+and the first page's size; the font configuration is the renderer's, and the page size is
+checked after layout (:meth:`StyleMemo.sizes_changed`: the document is laid out again
+without kept styles when it differs). A style met for the first time is re-pointed at the
+kept parent and kept. The swap is lazy because the cascade also gives every element
+``::marker``, ``::footnote-call`` and four more pseudo-element styles that layout asks for
+only on list items and footnotes.
+
+Values are compared by value where they hash; lists by their items; anything else by
+identity, which is sound because a kept style's declarations keep those objects alive, so
+their identities cannot be reused by other objects. What WeasyPrint writes into a style
+during layout (zero padding on collapsed tables, page counters on ``@page`` styles) is the
+same each time for the same style, and a test compares every sample, corpus case and every
+tenth generated input byte for byte with a renderer that keeps nothing.
 
 WeasyPrint itself is not patched: only ``HTML`` objects made by :mod:`.html_tree` carry a
-memo, and they are laid out by a ``Document`` subclass whose ``_build_layout_context`` hands
-the fresh ``StyleFor`` to :meth:`StyleMemo.attach`.
+memo; they are laid out by a ``Document`` subclass whose ``_build_layout_context`` attaches
+the memo to that document's ``StyleFor`` by giving it a subclass with a memo-aware
+``__call__``. On a WeasyPrint whose internals differ from 70.x, nothing is attached.
 """
 
 from __future__ import annotations
