@@ -1,6 +1,9 @@
 """Bulk scaling: the same 500-row spreadsheet with 1 and 2 worker processes, and memory.
 
-* speed-up = wall time with ``--jobs 1`` / wall time with ``--jobs 2`` (goal ≥ 1.8×), PDF output;
+* speed-up = wall time with ``--jobs 1`` / wall time with ``--jobs 2`` (goal ≥ 1.8×), PDF output.
+  Each is run twice, alternated (1, 2, 2, 1), and the faster run of each counts: on a shared
+  host the same CPU-bound loop can take 1.2 s or 1.9 s from one minute to the next, and the
+  two settings run minutes apart, so a slow spell would otherwise land on one side only;
 * peak RSS of the whole process tree (main + fork server + workers) for 100 and 1,000 rows
   (goal: 1,000 rows ≤ 1.3 × 100 rows).
 """
@@ -59,20 +62,27 @@ def run(rows: int = 500, fmt: str = "pdf") -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sheet = _sheet(folder, rows)
-        one = _wall(_cmd(sheet, folder / "j1", 1, fmt))
-        two = _wall(_cmd(sheet, folder / "j2", 2, fmt))
+        walls: dict[int, list[float]] = {1: [], 2: []}
+        for run, jobs in enumerate((1, 2, 2, 1)):
+            walls[jobs].append(_wall(_cmd(sheet, folder / f"run{run}", jobs, fmt)))
+        one, two = min(walls[1]), min(walls[2])
         small, large = _sheet(folder, 100), _sheet(folder, 1000)
         rss_small = _peak_rss(_cmd(small, folder / "m1", 2, "docx"))
         rss_large = _peak_rss(_cmd(large, folder / "m2", 2, "docx"))
     return {"rows": rows, "format": fmt, "jobs1_s": one, "jobs2_s": two, "speedup": one / two,
+            "jobs1_runs_s": walls[1], "jobs2_runs_s": walls[2],
             "speedup_goal": 1.8, "rss_100_mb": rss_small / 1e6, "rss_1000_mb": rss_large / 1e6,
             "rss_ratio": rss_large / rss_small, "rss_goal": 1.3}
 
 
+def _runs(walls: list[float]) -> str:
+    return " and ".join(f"{w:.1f} s" for w in walls)
+
+
 def report(r: dict[str, Any]) -> str:
     return (f"Bulk, {r['rows']} invitations to {r['format']}\n"
-            f"  --jobs 1: {r['jobs1_s']:6.1f} s ({r['rows'] / r['jobs1_s']:.1f} rows/s)\n"
-            f"  --jobs 2: {r['jobs2_s']:6.1f} s ({r['rows'] / r['jobs2_s']:.1f} rows/s)\n"
+            f"  --jobs 1: {r['jobs1_s']:6.1f} s ({r['rows'] / r['jobs1_s']:.1f} rows/s), faster of {_runs(r['jobs1_runs_s'])}\n"
+            f"  --jobs 2: {r['jobs2_s']:6.1f} s ({r['rows'] / r['jobs2_s']:.1f} rows/s), faster of {_runs(r['jobs2_runs_s'])}\n"
             f"  speed-up 1 -> 2 workers: {r['speedup']:.2f}x (goal >= {r['speedup_goal']}x) "
             f"{'OK' if r['speedup'] >= r['speedup_goal'] else 'MISSED'}\n"
             f"  peak RSS (docx, 2 workers): 100 rows {r['rss_100_mb']:.0f} MB, 1000 rows {r['rss_1000_mb']:.0f} MB "
