@@ -96,6 +96,7 @@ def _pre_parsed_class() -> type | None:
             context = super()._build_layout_context(html, *args, **kwargs)
             if html.style_memo is not None:
                 html.style_memo.attach(context.style_for)
+                html.laid_out_by = context.style_for
             return context
 
     class PreParsedHTML(HTML):  # type: ignore[misc, valid-type]
@@ -109,14 +110,20 @@ def _pre_parsed_class() -> type | None:
             self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
             self.etree_element = self.wrapper_element.etree_element
             self.style_memo = style_memo
+            self.laid_out_by: Any = None  # the StyleFor of the last layout, until it is released
 
         def render(self, font_config: Any = None, counter_style: Any = None, color_profiles: Any = None,
                    **options: Any) -> Any:
             """``HTML.render``, laid out by ``SharedStyleDocument`` when there is a memo."""
             if self.style_memo is None or not memo_hooks or not set(options) <= set(DEFAULT_OPTIONS):
                 return super().render(font_config, counter_style, color_profiles, **options)
-            return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
-                                               {**DEFAULT_OPTIONS, **options})
+            try:
+                return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
+                                                   {**DEFAULT_OPTIONS, **options})
+            finally:
+                if self.laid_out_by is not None:
+                    StyleMemo.release(self.laid_out_by)
+                    self.laid_out_by = None
 
     # The memo hooks into Document._render and _build_layout_context as WeasyPrint 70 has them.
     memo_hooks = (callable(getattr(Document, "_build_layout_context", None))
