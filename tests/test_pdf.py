@@ -174,6 +174,22 @@ def test_styles_kept_between_documents_change_no_bytes():
     assert len(memo) == size
 
 
+@pytest.mark.parametrize("css", [".fn { float: footnote }", ".fn { position: note(margin) }"])
+def test_footnotes_and_notes_get_the_whole_user_agent_stylesheet(tmp_path, css):
+    """Documents are first laid out without the UA rules for footnote and note markers; one
+    that has footnotes or notes is laid out again with them, and so is the rest of its pack."""
+    pack = str(html_pack(tmp_path, '<p>Text<span class="fn">Fotnoten</span> och mer.</p>', css=css))
+    data = load_sample("plan")
+    renderer, unshared = Renderer(), unshared_renderer()
+    first = render_pdf(data, pack, renderer=renderer)
+    memo = next(iter(renderer.backend("pdf")._style_memos.values()))
+    assert memo.notes_seen
+    assert first == render_pdf(data, pack, renderer=unshared) == render_pdf(data, pack, renderer=renderer)
+    assert "Text1" in pdf_text(first)  # the call: the UA rule content: counter(footnote|note)
+    render_pdf(data, renderer=renderer)  # the national pack: no footnotes, its own memo
+    assert [m.notes_seen for m in renderer.backend("pdf")._style_memos.values()] == [True, False]
+
+
 def test_a_laid_out_document_leaves_little_to_the_cyclic_collector():
     """The cascade's ~1,800 styles of a document are freed by reference counting once it is
     laid out (WeasyPrint keeps them in a reference cycle; without the release a document

@@ -20,7 +20,7 @@ import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from .style_memo import StyleMemo
+from .style_memo import FullStylesheetNeeded, StyleMemo, trimmed_ua_stylesheet
 
 # foreign content (namespaced tags in tinyhtml5), template contents, and the obsolete <isindex>
 # (which tinyhtml5 still expands into a form) are left to WeasyPrint's parser
@@ -85,6 +85,7 @@ def _pre_parsed_class() -> type | None:
         from weasyprint import DEFAULT_OPTIONS, HTML
         from weasyprint import _find_base_url as find_base_url
         from weasyprint.document import Document
+        from weasyprint.html import UA_STYLESHEET
     except ImportError:
         return None
 
@@ -95,8 +96,9 @@ def _pre_parsed_class() -> type | None:
         def _build_layout_context(cls, html: Any, *args: Any, **kwargs: Any) -> Any:
             context = super()._build_layout_context(html, *args, **kwargs)
             if html.style_memo is not None:
-                html.style_memo.attach(context.style_for)
                 html.laid_out_by = context.style_for
+                if not html.style_memo.attach(context.style_for, html.ua_trimmed) and html.ua_trimmed:
+                    raise FullStylesheetNeeded(notes=False)  # nothing would notice a footnote
             return context
 
     class PreParsedHTML(HTML):  # type: ignore[misc, valid-type]
@@ -111,19 +113,41 @@ def _pre_parsed_class() -> type | None:
             self.etree_element = self.wrapper_element.etree_element
             self.style_memo = style_memo
             self.laid_out_by: Any = None  # the StyleFor of the last layout, until it is released
+            self.trim_ua = self.ua_trimmed = False
+
+        def _ua_stylesheets(self, forms: bool = False) -> Any:
+            sheets = super()._ua_stylesheets(forms)
+            trimmed = trimmed_ua_stylesheet() if self.trim_ua and sheets and sheets[0] is UA_STYLESHEET else None
+            self.ua_trimmed = trimmed is not None
+            return [trimmed, *sheets[1:]] if trimmed is not None else sheets
 
         def render(self, font_config: Any = None, counter_style: Any = None, color_profiles: Any = None,
                    **options: Any) -> Any:
-            """``HTML.render``, laid out by ``SharedStyleDocument`` when there is a memo."""
+            """``HTML.render``, laid out by ``SharedStyleDocument`` when there is a memo.
+
+            With a memo the document is first laid out with the trimmed UA stylesheet (see
+            ``trimmed_ua_stylesheet``), unless its pack already showed footnotes or notes.
+            """
             if self.style_memo is None or not memo_hooks or not set(options) <= set(DEFAULT_OPTIONS):
                 return super().render(font_config, counter_style, color_profiles, **options)
+            self.trim_ua = not self.style_memo.notes_seen
             try:
-                return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
-                                                   {**DEFAULT_OPTIONS, **options})
+                try:
+                    return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
+                                                       {**DEFAULT_OPTIONS, **options})
+                except FullStylesheetNeeded as signal:
+                    self.style_memo.notes_seen |= signal.notes
+                    self._release()
+                    self.trim_ua = False
+                    return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
+                                                       {**DEFAULT_OPTIONS, **options})
             finally:
-                if self.laid_out_by is not None:
-                    StyleMemo.release(self.laid_out_by)
-                    self.laid_out_by = None
+                self._release()
+
+        def _release(self) -> None:
+            if self.laid_out_by is not None:
+                StyleMemo.release(self.laid_out_by)
+                self.laid_out_by = None
 
     # The memo hooks into Document._render and _build_layout_context as WeasyPrint 70 has them.
     memo_hooks = (callable(getattr(Document, "_build_layout_context", None))
