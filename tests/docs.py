@@ -321,3 +321,13 @@ def recording_html(renderer: Any) -> list[str]:
 
     backend.html = html
     return sources
+
+
+def unshared_renderer() -> Any:
+    """A renderer whose PDF backend keeps no computed styles between documents (and uses
+    WeasyPrint's whole UA stylesheet): the oracle for the styles a renderer keeps."""
+    from sipdocs import Renderer
+
+    renderer = Renderer()
+    renderer.backend("pdf").share_styles = False
+    return renderer

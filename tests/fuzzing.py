@@ -23,13 +23,12 @@ def fuzz_kind(kind: str, examples: int) -> dict[str, Any]:
     from sipdocs import Renderer
 
     from .docs import (docx_text, evaluation_shown, expected_strings, missing_from, parsers_disagree,
-                       pdf_missing, recording_html)
+                       pdf_missing, recording_html, unshared_renderer)
     from .generators import valid_inputs
 
     renderer = Renderer()
     sources = recording_html(renderer)
-    unshared = Renderer()  # keeps no computed styles between documents: the oracle for those kept
-    unshared.backend("pdf").share_styles = False
+    unshared = unshared_renderer()
     checked = 0
     last: list[dict[str, Any]] = []
 

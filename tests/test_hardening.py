@@ -33,9 +33,10 @@ from sipdocs.errors import InvalidInputError, RenderError, TemplateSecurityError
 
 from .conftest import KINDS, REPO, SAMPLES, load_sample
 from .docs import (docx_parts, docx_text, evaluation_shown, expected_strings, iter_objects, missing_from,
-                   parsers_disagree, pdf_missing, pdf_text, protected_secrets, recording_html)
+                   parsers_disagree, pdf_missing, pdf_text, protected_secrets, recording_html,
+                   unshared_renderer)
 from .test_docx import SSTI, user_pack
-from .test_pdf import conformance_failures, html_pack, qpdf_check, unshared_renderer
+from .test_pdf import conformance_failures, html_pack, qpdf_check
 
 CORPUS = REPO / "tests" / "corpus"
 MANIFEST: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ from sipdocs import RenderOptions, Renderer
 from sipdocs.errors import PostprocessError, RenderError, TemplateSecurityError
 
 from .conftest import KINDS, REPO, SAMPLES, load_sample
-from .docs import expected_strings, pdf_missing, pdf_text, protected_secrets, squash
+from .docs import expected_strings, pdf_missing, pdf_text, protected_secrets, squash, unshared_renderer
 
 RENDERER = Renderer()
 
@@ -136,13 +136,6 @@ def test_run_caches_change_no_bytes_and_patch_nothing():
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-def unshared_renderer() -> Renderer:
-    """A renderer whose PDF backend keeps no computed styles between documents."""
-    renderer = Renderer()
-    renderer.backend("pdf").share_styles = False
-    return renderer
 
 
 def test_styles_kept_between_documents_change_no_bytes():

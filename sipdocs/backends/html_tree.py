@@ -126,23 +126,28 @@ def _pre_parsed_class() -> type | None:
             """``HTML.render``, laid out by ``SharedStyleDocument`` when there is a memo.
 
             With a memo the document is first laid out with the trimmed UA stylesheet (see
-            ``trimmed_ua_stylesheet``), unless its pack already showed footnotes or notes.
+            ``trimmed_ua_stylesheet``), unless its pack already showed footnotes or notes. It is
+            laid out again with the whole sheet if it has some, and again without kept styles if
+            its first page has another size than the documents before it (at most three times:
+            each retry turns its cause off).
             """
-            if self.style_memo is None or not memo_hooks or not set(options) <= set(DEFAULT_OPTIONS):
+            memo = self.style_memo
+            if memo is None or not memo_hooks or not set(options) <= set(DEFAULT_OPTIONS):
                 return super().render(font_config, counter_style, color_profiles, **options)
-            self.trim_ua = not self.style_memo.notes_seen
-            try:
+            self.trim_ua = not memo.notes_seen
+            while True:
                 try:
-                    return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
-                                                       {**DEFAULT_OPTIONS, **options})
+                    document = SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
+                                                           {**DEFAULT_OPTIONS, **options})
                 except FullStylesheetNeeded as signal:
-                    self.style_memo.notes_seen |= signal.notes
-                    self._release()
+                    memo.notes_seen |= signal.notes
                     self.trim_ua = False
-                    return SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
-                                                       {**DEFAULT_OPTIONS, **options})
-            finally:
-                self._release()
+                    continue
+                finally:
+                    self._release()
+                if not memo.sizes_changed():
+                    return document
+                memo.clear()  # kept styles may hold viewport units of another page size
 
         def _release(self) -> None:
             if self.laid_out_by is not None:

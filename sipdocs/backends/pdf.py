@@ -224,19 +224,14 @@ class PdfBackend:
         source = self.html(job)
         base_url = str(job.pack.path / "templates") + os.sep
         try:
-            document = self._lay_out(parse_html(source, base_url, fetcher, memo), job)
-            if memo is not None and memo.sizes_changed():  # kept styles may hold viewport units of another page size
-                memo.clear()
-                document = self._lay_out(parse_html(source, base_url, fetcher, memo), job)
+            html = parse_html(source, base_url, fetcher, memo)
+            document = html.render(font_config=self.font_config, stylesheets=[self.stylesheet(job)],
+                                   cache=self.image_cache, **self._options())
         except FatalURLFetchingError as exc:
             raise _blocked(fetcher, job) from exc
         _drop_attachments(document)
         _memoize_image_streams(self.image_cache)
         return document
-
-    def _lay_out(self, html: Any, job: RenderJob) -> Any:
-        return html.render(font_config=self.font_config, stylesheets=[self.stylesheet(job)],
-                           cache=self.image_cache, **self._options())
 
     def _options(self) -> dict[str, Any]:
         if self.options.pdf_variant == "plain":

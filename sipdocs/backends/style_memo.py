@@ -113,7 +113,7 @@ class StyleMemo:
 
     def __init__(self) -> None:
         self._styles: dict[tuple[Any, ...], Any] = {}
-        self._kept: dict[int, Any] = {}  # id → kept style: ids of live objects are unique
+        self._kept: set[int] = set()  # ids of the kept styles (alive in _styles, so unique)
         self.page_sizes: dict[str, Any] = {"box": None, "area": None}
         self._sizes_before: dict[str, Any] | None = None
         self.notes_seen = False  # a document of the pack had footnotes or notes: whole UA sheet
@@ -174,7 +174,7 @@ class StyleMemo:
         """Whether the document just laid out had another first-page size than the ones before.
 
         Styles kept from those documents may have resolved viewport units (``vw``, ``vh``…)
-        against the old size, so the caller clears the memo and lays the document out again.
+        against the old size, so the memo is cleared and the document laid out again.
         """
         return self._sizes_before is not None and self._sizes_before != self.page_sizes
 
@@ -216,7 +216,8 @@ class StyleMemo:
             style.root_style = kept_parent.root_style if kept_parent.parent_style is not None else kept_parent
             style.cache = kept_parent.cache
         style.initial_page_sizes = self.page_sizes
-        self._styles[key] = self._kept[id(style)] = style
+        self._styles[key] = style
+        self._kept.add(id(style))
         return style
 
 
