@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html as _html
 import io
+import itertools
 import sys
 import zipfile
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ def v(expr: str) -> str:
 def staff(p: str) -> str:
     """One line for a member of staff (name, title, organisation, unit, principal, phone, e-mail, address)."""
     return ("{{ [%(p)s.name, %(p)s.title, %(p)s.organisation, %(p)s.unit, %(p)s.principal_label, "
-            "%(p)s.phone, %(p)s.email, %(p)s.address] | select | join_isolated(', ') }}" % {"p": p})
+            "%(p)s.phone, %(p)s.email | mailto, %(p)s.address] | select | join_isolated(', ') }}" % {"p": p})
 
 
 @dataclass
@@ -96,17 +97,62 @@ class Fields:
 
 
 @dataclass
+class Col:
+    """A table column: its header, its cell (a snippet over the loop variable), its width
+    relative to the other columns, and ``when``: the row fields that fill it. A column with
+    ``when`` is printed only if some row has one of those fields, so no table has a column
+    that is empty in every row."""
+    header: str
+    cell: str
+    weight: float = 1.0
+    when: Sequence[str] = ()
+
+
+@dataclass
 class Table:
-    headers: Sequence[str]
-    loop: str            # e.g. "g in guardians"
-    cells: Sequence[str]
-    widths: Sequence[int] = ()
+    """A data table: one row per item of ``loop`` ("g in guardians"), a header row."""
+    loop: str
+    cols: Sequence[Col]
+
+    @property
+    def items(self) -> str:
+        return self.loop.split(" in ", 1)[1].strip()
+
+    def variants(self, tag: str) -> tuple[list[str], list[tuple[str, list[Col]]]]:
+        """The ``set`` statements naming which optional columns have content, and
+        (condition, columns) for every combination, the one with most columns first.
+        ``tag`` makes the variable names unique within a template."""
+        optional = [c for c in self.cols if c.when]
+        names = [f"{tag}_{i}" for i in range(len(optional))]
+        sets = [f"set {name} = " + " or ".join(f"{self.items} | selectattr('{field}') | list" for field in col.when)
+                for name, col in zip(names, optional)]
+        out = []
+        for shown in itertools.product((True, False), repeat=len(optional)):
+            on = {id(col) for col, flag in zip(optional, shown) if flag}
+            cond = " and ".join(name if flag else f"not {name}" for name, flag in zip(names, shown)) or "true"
+            out.append((cond, [c for c in self.cols if not c.when or id(c) in on]))
+        return sets, out
+
+
+def _branch(n: int, count: int, cond: str) -> str:
+    """The Jinja statement opening variant ``n`` of ``count``."""
+    return f"if {cond}" if n == 0 else "else" if n == count - 1 else f"elif {cond}"
+
+
+TEXT_WIDTH_MM = 170  # A4 less 20 mm margins
+
+
+def shares(cols: Sequence[Col]) -> list[float]:
+    """Each column's share of the table width (the weights, normalised)."""
+    total = sum(c.weight for c in cols)
+    return [c.weight / total for c in cols]
 
 
 @dataclass
 class Bullets:
     loop: str
     item: str
+    css: str = ""  # HTML class, e.g. "columns": a long list of short items in two columns
 
 
 @dataclass
@@ -158,6 +204,18 @@ def contact(p: str, key: str) -> str:
             % {"p": p, "val": v(f"{p}.{key}")})
 
 
+def contact_lines(p: str, keys: Sequence[str] = ("phone", "email", "address")) -> str:
+    """Phone, e-mail (a link) and address in one cell, a line each."""
+    values = ", ".join(f"{p}.{k} | mailto" if k == "email" else f"{p}.{k}" for k in keys)
+    return "{{ [%s] | select | join_isolated('\n') }}" % values
+
+
+def family_contact_lines(p: str, keys: Sequence[str] = ("phone", "email", "address")) -> str:
+    """A family member's contact details, or 'contact via the convener' when protected."""
+    return ("{%% if %(p)s.protected %%}{{ %(p)s.contact_note }}{%% else %%}%(lines)s{%% endif %%}"
+            % {"p": p, "lines": contact_lines(p, keys)})
+
+
 def child_fields(heading: str, school: bool = True) -> list[Block]:
     rows: list = [
         ("{{ t.label.name }}", v("child.name")),
@@ -173,26 +231,29 @@ def child_fields(heading: str, school: bool = True) -> list[Block]:
     return [H2(heading), Fields(rows)]
 
 
-GUARDIANS = Table(
-    ["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.phone }}", "{{ t.label.email }}",
-     "{{ t.label.address }}"],
-    "g in guardians",
-    [v("g.name"), v("g.relation_label"), contact("g", "phone"), contact("g", "email"), contact("g", "address")],
-)
+CONTACT_HEADER = "{{ t.label.contact_details }}"
 
-RELATIVES = Table(
-    ["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.role }}", "{{ t.label.phone }}",
-     "{{ t.label.address }}"],
-    "r in relatives",
-    [v("r.name"), v("r.relation"), v("r.role_label"), contact("r", "phone"), contact("r", "address")],
-)
+GUARDIANS = Table("g in guardians", [
+    Col("{{ t.label.name }}", v("g.name"), 3),
+    Col("{{ t.label.relation }}", v("g.relation_label"), 2.4, when=("relation_label",)),
+    Col(CONTACT_HEADER, family_contact_lines("g"), 4.6, when=("protected", "phone", "email", "address")),
+])
+
+RELATIVES = Table("r in relatives", [
+    Col("{{ t.label.name }}", v("r.name"), 3),
+    Col("{{ t.label.relation }}", "{{ [r.relation, r.role_label] | select | join_isolated('\n') }}", 2.4),
+    Col(CONTACT_HEADER, family_contact_lines("r", ("phone", "address")), 4.6, when=("protected", "phone", "address")),
+])
 
 INTERPRETERS: list[Block] = [
     If("interpreters", [
         H2("{{ t.common.interpreter_heading }}"),
-        Table(["{{ t.common.interpreter_for }}", "{{ t.label.language }}", "{{ t.label.interpreter_mode }}"],
-              "i in interpreters", [v("i.name"), v("i.language"), v("i.mode_label")]),
-        para(v("interpreter_notice")),
+        Table("i in interpreters", [
+            Col("{{ t.common.interpreter_for }}", v("i.name"), 3),
+            Col("{{ t.label.language }}", v("i.language"), 2.4),
+            Col("{{ t.label.interpreter_mode }}", v("i.mode_label"), 4.6, when=("mode_label",)),
+        ]),
+        If("interpreter_notice", [para(v("interpreter_notice"))]),
     ]),
 ]
 
@@ -207,19 +268,22 @@ def family(heading: str) -> list[Block]:
 
 
 def participants(loop: str, type_column: bool = False) -> Table:
-    headers = ["{{ t.label.organisation }}", "{{ t.label.actor_kind }}", "{{ t.label.function }}",
-               "{{ t.label.name }}", "{{ t.label.phone }}"]
-    cells = [
-        v("a.organisation") + "{% if a.principal_label %} ({{ a.principal_label }}){% endif %}",
-        v("a.kind_label"),
-        v("a.function"),
-        v("a.name") + "{% if a.substitute %} – {{ t.label.substitute }}: {{ a.substitute }}{% endif %}",
-        "{{ [a.phone, a.email, a.address] | select | join_isolated(', ') }}",
+    """Actors: the organisation (with principal and kind), the contact person, the contact
+    details, and on the invitation whether the actor is summoned or invited."""
+    cols = [
+        Col("{{ t.label.organisation }}",
+            v("a.organisation") + "{% if a.principal_label %} ({{ a.principal_label }}){% endif %}"
+            "{% if a.kind_label %}\n{{ a.kind_label }}{% endif %}", 4),
+        Col("{{ t.label.contact_person }}",
+            "{{ [a.name, a.function] | select | join_isolated(', ') }}"
+            "{% if a.substitute %}\n{{ t.label.substitute }}: {{ a.substitute }}{% endif %}",
+            3, when=("name", "function", "substitute")),
+        Col(CONTACT_HEADER, contact_lines("a"), 3.4, when=("phone", "email", "address")),
     ]
     if type_column:
-        headers.append("{{ t.label.invitation_type }}")
-        cells.append(v("a.invitation_type_label"))
-    return Table(headers, f"a in {loop}", cells)
+        cols.append(Col("{{ t.label.invitation_type }}", v("a.invitation_type_label"), 1.7,
+                        when=("invitation_type_label",)))
+    return Table(f"a in {loop}", cols)
 
 
 def meeting_fields() -> Fields:
@@ -227,7 +291,7 @@ def meeting_fields() -> Fields:
         ("{{ t.label.time }}", v("meeting.when")),
         ("{{ t.label.location }}", v("meeting.location"), "meeting.location"),
         ("{{ t.label.meeting_form }}", v("meeting.form_label"), "meeting.form_label"),
-        ("{{ t.label.link }}", v("meeting.link"), "meeting.link"),
+        ("{{ t.label.link }}", "{{ meeting.link | link }}", "meeting.link"),
         ("{{ t.label.meeting_type }}", v("meeting_type_label")
          + "{% if followup_number %} {{ followup_number }}{% endif %}", "meeting_type_label"),
     ])
@@ -246,19 +310,15 @@ def participation(prefix: str) -> list[Block]:
 
 
 def interventions_table(loop: str) -> Table:
-    return Table(
-        ["{{ t.plan.col_what }}", "{{ t.plan.col_responsible }}", "{{ t.plan.col_when }}",
-         "{{ t.plan.col_where }}", "{{ t.plan.col_status }}"],
-        f"i in {loop}",
-        [
-            v("i.what") + "{% if i.goal %}\n{{ t.plan.col_goal }}: {{ i.goal }}{% endif %}",
+    return Table(f"i in {loop}", [
+        Col("{{ t.plan.col_what }}", v("i.what") + "{% if i.goal %}\n{{ t.plan.col_goal }}: {{ i.goal }}{% endif %}", 4),
+        Col("{{ t.plan.col_responsible }}",
             v("i.responsible") + "{% if i.principal_label %} ({{ i.principal_label }}){% endif %}"
-            "{% if i.contact %}\n{{ t.plan.col_contact }}: " + staff("i.contact") + "{% endif %}",
-            v("i.start") + "\n" + v("i.frequency"),
-            v("i.where"),
-            v("i.status_label"),
-        ],
-    )
+            "{% if i.contact %}\n{{ t.plan.col_contact }}: " + staff("i.contact") + "{% endif %}", 3.6),
+        Col("{{ t.plan.col_when }}", "{{ [i.start, i.frequency] | select | join_isolated('\n') }}", 2.2),
+        Col("{{ t.plan.col_where }}", v("i.where"), 2.2, when=("where",)),
+        Col("{{ t.plan.col_status }}", v("i.status_label"), 2, when=("status_label",)),
+    ])
 
 
 def consent_scope() -> list[Block]:
@@ -276,20 +336,24 @@ def consent_scope() -> list[Block]:
     ]
 
 
+def consent_fields() -> Fields:
+    """Who gave the consent, when, how, to whom, and the concrete date it ends (R5)."""
+    return Fields([
+        ("{{ t.plan.consent_text }}", v("consent.given_by_text"), "consent.given_by_text"),
+        ("{{ t.plan.consent_date }}", v("consent.date"), "consent.date"),
+        ("{{ t.invitation.consent_form }}", v("consent.form_label"), "consent.form_label"),
+        ("{{ t.invitation.consent_obtained_by }}", v("consent.obtained_by"), "consent.obtained_by"),
+        ("{{ t.plan.consent_valid_until }}", v("consent.valid_until"), "consent.valid_until"),
+    ])
+
+
 def consent_summary(embeddable: bool) -> If:
-    """The consent reference of a plan or follow-up; a plan whose pack embeds the whole
-    consent prints its scope there instead."""
-    scope = consent_scope()
-    return If("consent", [
+    """The consent reference of a plan or follow-up. A plan whose pack embeds the consent
+    (Storsthlm: on page 1) prints it there, once, and not again here."""
+    return If("consent and not consent_embedded" if embeddable else "consent", [
         H2("{{ t.plan.consent_heading }}"),
-        Fields([
-            ("{{ t.plan.consent_text }}", v("consent.given_by_text"), "consent.given_by_text"),
-            ("{{ t.plan.consent_date }}", v("consent.date"), "consent.date"),
-            ("{{ t.invitation.consent_form }}", v("consent.form_label"), "consent.form_label"),
-            ("{{ t.invitation.consent_obtained_by }}", v("consent.obtained_by"), "consent.obtained_by"),
-            ("{{ t.plan.consent_valid_until }}", v("consent.valid_until"), "consent.valid_until"),
-        ]),
-        *([If("not consent_embedded", scope)] if embeddable else scope),
+        consent_fields(),
+        *consent_scope(),
     ])
 
 
@@ -299,7 +363,7 @@ def responsibility() -> list[Block]:
         Fields([
             ("{{ t.plan.lead_responsible }}",
              "{{ [lead_responsible.name, lead_responsible.title, lead_responsible.organisation, "
-             "lead_responsible.principal_label, lead_responsible.phone, lead_responsible.email]"
+             "lead_responsible.principal_label, lead_responsible.phone, lead_responsible.email | mailto]"
              " | select | join_isolated(', ') }}", "lead_responsible"),
             ("{{ t.plan.family_contact }}", staff("family_contact"), "family_contact"),
         ]),
@@ -319,7 +383,7 @@ def booking_fields(b: str) -> Fields:
 def distribution() -> If:
     return If("distribution and distribution.recipients", [
         H2("{{ t.common.distribution }}"),
-        Bullets("r in distribution.recipients", v("r")),
+        Bullets("r in distribution.recipients", v("r"), css="columns"),
     ])
 
 
@@ -363,7 +427,7 @@ INVITATION: list[Block] = [
          "convener.organisation or convener.unit"),
         ("{{ t.label.principal }}", v("convener.principal_label"), "convener.principal_label"),
         ("{{ t.label.phone }}", v("convener.phone"), "convener.phone"),
-        ("{{ t.label.email }}", v("convener.email"), "convener.email"),
+        ("{{ t.label.email }}", "{{ convener.email | mailto }}", "convener.email"),
         ("{{ t.label.address }}", v("convener.address"), "convener.address"),
     ]),
     *family("{{ t.invitation.child_heading }}"),
@@ -432,22 +496,26 @@ CONSENT: list[Block] = [
         ("{{ t.consent.process_end }}", v("process_end"), "process_end"),
     ]),
     para("{{ t.consent.validity_text }}"),
-    H2("{{ t.consent.form_heading }}"),
-    label_line("{{ t.consent.form }}", v("form_label")),
-    If("documented_in", [
-        P([B("{{ t.consent.documented_in }}")]),
-        Fields([
-            ("{{ t.consent.documented_system }}", v("documented_in.system")),
-            ("{{ t.consent.documented_date }}", v("documented_in.date")),
-            ("{{ t.consent.documented_by }}", v("documented_in.documented_by")),
+    If("not form_per_person or documented_in", [
+        H2("{{ t.consent.form_heading }}"),
+        If("not form_per_person", [label_line("{{ t.consent.form }}", v("form_label"))]),
+        If("documented_in", [
+            P([B("{{ t.consent.documented_in }}")]),
+            Fields([
+                ("{{ t.consent.documented_system }}", v("documented_in.system")),
+                ("{{ t.consent.documented_date }}", v("documented_in.date")),
+                ("{{ t.consent.documented_by }}", v("documented_in.documented_by")),
+            ]),
         ]),
     ]),
     H2("{{ t.consent.persons_heading }}"),
-    Table(["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.date }}", "{{ t.consent.form }}",
-           "{{ t.consent.documented_by }}"],
-          "s in consenting_persons",
-          [v("s.name"), "{{ [s.relation_label, s.organisation] | select | join_isolated(', ') }}", v("s.date"),
-           v("s.form_label"), v("s.documented_by")]),
+    Table("s in consenting_persons", [
+        Col("{{ t.label.name }}", v("s.name"), 3),
+        Col("{{ t.label.relation }}", "{{ [s.relation_label, s.organisation] | select | join_isolated(', ') }}", 2.6,
+            when=("relation_label", "organisation")),
+        Col("{{ t.label.date }}", v("s.date"), 2.2, when=("date",)),
+        Col("{{ t.consent.form }}", v("s.form_text"), 3.2, when=("form_text",)),
+    ]),
     optional_text("child_view", "{{ t.consent.child_view_heading }}"),
     If("withdrawal", [
         H2("{{ t.consent.withdrawal_heading }}"),
@@ -467,7 +535,8 @@ CONSENT: list[Block] = [
 ]
 
 EMBEDDED_CONSENT = If("consent_embedded and consent", [
-    H2("{{ t.plan.embedded_consent_heading }}"),
+    H2("{{ t.plan.consent_heading }}"),
+    consent_fields(),
     *consent_scope(),
     para("{{ t.consent.validity_text }}"),
     para("{{ t.consent.right_to_withdraw }}"),
@@ -503,7 +572,8 @@ PLAN: list[Block] = [
     H2("{{ t.plan.followup_heading }}"),
     If("closes_process", [para("{{ t.plan.closes_process }}")]),
     If("followup", [booking_fields("followup")]),
-    para(v("followup_convener_text")),
+    # the pack's rule for who calls the follow-up, unless the plan names that person
+    If("not (followup and followup.convened_by)", [para(v("followup_convener_text"))]),
     optional_text("summary", "{{ t.plan.summary_heading }}"),
     Evaluation(),
     H2("{{ t.plan.original_heading }}"),
@@ -511,7 +581,7 @@ PLAN: list[Block] = [
     para("{{ t.plan.copies_text }}"),
     distribution(),
     If("show_signatures and signatures", [Signatures("s in signatures", "s.name",
-                                                     "[s.relation_label, s.organisation, s.documented_by and "
+                                                     "[s.role_label, s.organisation, s.documented_by and "
                                                      "t.consent.documented_by ~ ': ' ~ s.documented_by]"
                                                      " | select | join_isolated(', ')")]),
 ]
@@ -525,12 +595,19 @@ FOLLOWUP: list[Block] = [
     *family("{{ t.plan.family_heading }}"),
     *rest_of_meeting("followup"),
     H2("{{ t.followup.reviews_heading }}"),
-    Table(["{{ t.followup.col_intervention }}", "{{ t.followup.col_carried_out }}",
-           "{{ t.followup.col_working }}", "{{ t.followup.col_right_order }}", "{{ t.followup.col_effect }}"],
-          "r in intervention_reviews",
-          [v("r.intervention") + "{% if r.responsible %}\n{{ t.followup.col_responsible }}: {{ r.responsible }}{% endif %}",
-           v("r.carried_out_label"), v("r.working_label"), v("r.right_order_label"),
-           v("r.effect") + "{% if r.comment %}\n{{ t.followup.col_comment }}: {{ r.comment }}{% endif %}"]),
+    Table("r in intervention_reviews", [
+        Col("{{ t.followup.col_intervention }}",
+            v("r.intervention") + "{% if r.responsible %}\n{{ t.followup.col_responsible }}: {{ r.responsible }}{% endif %}",
+            4),
+        Col("{{ t.followup.col_assessment }}",
+            "{% for label, value in [(t.followup.col_carried_out, r.carried_out_label), "
+            "(t.followup.col_working, r.working_label), (t.followup.col_right_order, r.right_order_label)] "
+            "if value %}{{ label }}: {{ value }}{% if not loop.last %}\n{% endif %}{% endfor %}",
+            3, when=("carried_out_label", "working_label", "right_order_label")),
+        Col("{{ t.followup.col_effect }}",
+            v("r.effect") + "{% if r.comment %}\n{{ t.followup.col_comment }}: {{ r.comment }}{% endif %}", 4,
+            when=("effect", "comment")),
+    ]),
     H2("{{ t.followup.goals_heading }}"),
     label_line("{{ t.followup.assessment }}", v("goals_met.assessment_label")),
     If("goals_met.comment", [Text("goals_met.comment")]),
@@ -544,7 +621,7 @@ FOLLOWUP: list[Block] = [
     If("revised_interventions", [H2("{{ t.followup.revised_heading }}"),
                                  interventions_table("revised_interventions")]),
     If("next_followup", [H2("{{ t.followup.next_followup_heading }}"), booking_fields("next_followup"),
-                         para(v("followup_convener_text"))]),
+                         If("not next_followup.convened_by", [para(v("followup_convener_text"))])]),
     If("lead_responsible or family_contact", responsibility()),
     optional_text("summary", "{{ t.plan.summary_heading }}"),
     Evaluation(),
@@ -556,11 +633,12 @@ CLOSURE: list[Block] = [
     para("{{ t.closure.intro }}"),
     *child_fields("{{ t.consent.child_heading }}"),
     If("guardians", [H2("{{ t.label.guardians }}"), GUARDIANS]),
-    *INTERPRETERS,
+    H2("{{ t.closure.closure_heading }}"),
     Fields([
         ("{{ t.closure.established }}", v("plan_established_date")),
         ("{{ t.closure.closed }}", v("closure_date")),
         ("{{ t.closure.decided_at }}", v("decided_at_label")),
+        ("{{ t.closure.consent_end }}", v("consent_end_date"), "consent_end_date"),
     ]),
     H2("{{ t.closure.reason_heading }}"),
     para(v("reason_label")),
@@ -579,7 +657,6 @@ CLOSURE: list[Block] = [
     para("{{ t.closure.record_text }}"),
     H2("{{ t.closure.where_to_turn_heading }}"),
     Text("where_to_turn"),
-    If("consent_end_date", [label_line("{{ t.closure.consent_end }}", v("consent_end_date"))]),
     Evaluation(),
 ]
 
@@ -603,15 +680,15 @@ INTAKE_NOTE: list[Block] = [
     If("sender", [H2("{{ t.intake_note.sender_heading }}"), para(staff("sender"))]),
     If("meeting_date", [label_line("{{ t.intake_note.meeting_date }}", v("meeting_date"))]),
     H2("{{ t.intake_note.entries_heading }}"),
-    Table(["{{ t.intake_note.col_date }}", "{{ t.intake_note.col_text }}"],
-          "e in entries",
-          [v("e.date"),
+    Table("e in entries", [
+          Col("{{ t.intake_note.col_date }}", v("e.date"), 1.3),
+          Col("{{ t.intake_note.col_text }}",
            "{{ e.kind_label }}\n{{ e.text }}"
            "{% if e.consent_verified %}\n☒ {{ t.intake_note.consent_verified }}{% endif %}"
            "{% if e.contacted_sender %}\n☒ {{ t.intake_note.contacted_sender }}{% endif %}"
            "{% if e.outcome_label %}\n{{ t.intake_note.col_outcome }}: {{ e.outcome_label }}{% endif %}"
-           "{% if e.informed_no_followup %}\n☒ {{ t.intake_note.informed_no_followup }}{% endif %}"],
-          widths=[30, 140]),
+           "{% if e.informed_no_followup %}\n☒ {{ t.intake_note.informed_no_followup }}{% endif %}", 5.7),
+    ]),
     para("{{ t.intake_note.not_a_report }}"),
     para("{{ t.intake_note.routine_text }}"),
     para("{{ t.intake_note.filing_text }}"),
@@ -640,6 +717,7 @@ class DocxWriter:
 
     def __init__(self) -> None:
         self.doc = Document()
+        self.tables = 0
         self._setup()
 
     def _setup(self) -> None:
@@ -710,6 +788,8 @@ class DocxWriter:
     def _p(self, b: P) -> None:
         p = self.doc.add_paragraph(style=b.style)
         _runs(p, b.runs)
+        if b.runs and all(isinstance(r, B) for r in b.runs):
+            p.paragraph_format.keep_with_next = True  # a label stays with what it introduces
 
     def _text(self, b: Text) -> None:
         self.doc.add_paragraph(v(b.expr))
@@ -740,16 +820,27 @@ class DocxWriter:
         self._spacer()
 
     def _table(self, b: Table) -> None:
-        table = self._new_table(4, len(b.headers), widths=b.widths or None)
-        header = table.rows[0]
-        _repeat_header(header)
-        for cell, text in zip(header.cells, b.headers):
-            run = cell.paragraphs[0].add_run(text)
-            run.bold = True
-        table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
-        for cell, text in zip(table.rows[2].cells, b.cells):
-            cell.paragraphs[0].add_run(text)
-        table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        """One Word table per combination of the optional columns (see :meth:`Table.variants`),
+        chosen with ``{%p if %}`` — docxtpl cannot drop a column and re-spread the widths."""
+        self.tables += 1
+        sets, variants = b.variants(f"cols{self.tables}")
+        for statement in sets:
+            self.doc.add_paragraph("{%p " + statement + " %}")
+        for n, (cond, cols) in enumerate(variants):
+            if len(variants) > 1:
+                self.doc.add_paragraph("{%p " + _branch(n, len(variants), cond) + " %}")
+            table = self._new_table(4, len(cols), widths=[share * TEXT_WIDTH_MM for share in shares(cols)])
+            header = table.rows[0]
+            _repeat_header(header)
+            for cell, col in zip(header.cells, cols):
+                run = cell.paragraphs[0].add_run(col.header)
+                run.bold = True
+            table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
+            for cell, col in zip(table.rows[2].cells, cols):
+                cell.paragraphs[0].add_run(col.cell)
+            table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+        if len(variants) > 1:
+            self.doc.add_paragraph("{%p endif %}")
         self._spacer()
 
     def _bullets(self, b: Bullets) -> None:
@@ -765,7 +856,7 @@ class DocxWriter:
         """
         self.doc.add_paragraph("{%p if evaluation %}")
         self.doc.add_paragraph("{{ t.common.evaluation_heading }}", style="Heading 2")
-        self.doc.add_paragraph("{{ t.common.evaluation_intro }}")
+        self.doc.add_paragraph("{{ evaluation_intro }}")
         table = self._new_table(3, 3, widths=(56, 56, 56))
         table.rows[0].cells[0].paragraphs[0].add_run("{%tr for row in evaluation | batch(3) %}")
         for k, cell in enumerate(table.rows[1].cells):
@@ -860,6 +951,7 @@ class HtmlWriter:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.tables = 0
 
     def emit(self, blocks: Iterable[Block], indent: int = 1) -> None:
         for block in blocks:
@@ -875,7 +967,9 @@ class HtmlWriter:
         self.w(i, f"<h2>{b.text}</h2>")
 
     def _p(self, b: P, i: int) -> None:
-        self.w(i, f"<p>{_html_runs(b.runs)}</p>")
+        # a paragraph that is only a bold label introduces what follows and stays with it
+        label = ' class="label"' if b.runs and all(isinstance(r, B) for r in b.runs) else ""
+        self.w(i, f"<p{label}>{_html_runs(b.runs)}</p>")
 
     def _text(self, b: Text, i: int) -> None:
         self.w(i, f'<p class="text">{v(b.expr)}</p>')
@@ -896,24 +990,37 @@ class HtmlWriter:
         self.w(i, "</dl>")
 
     def _table(self, b: Table, i: int) -> None:
-        self.w(i, '<table class="list">')
-        self.w(i + 1, "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in b.headers) + "</tr></thead>")
-        self.w(i + 1, "<tbody>{% for " + b.loop + " %}<tr>" + "".join(f"<td>{c}</td>" for c in b.cells)
-               + "</tr>{% endfor %}</tbody>")
-        self.w(i, "</table>")
+        self.tables += 1
+        sets, variants = b.variants(f"cols{self.tables}")
+        for statement in sets:
+            self.w(i, "{% " + statement + " %}")
+        for n, (cond, cols) in enumerate(variants):
+            if len(variants) > 1:
+                self.w(i, "{% " + _branch(n, len(variants), cond) + " %}")
+            self.w(i, '<table class="list"><colgroup>'
+                   + "".join(f'<col style="width: {share * 100:.1f}%">' for share in shares(cols)) + "</colgroup>")
+            self.w(i + 1, "<thead><tr>" + "".join(f'<th scope="col">{c.header}</th>' for c in cols) + "</tr></thead>")
+            self.w(i + 1, "<tbody>{% for " + b.loop + " %}<tr>" + "".join(f"<td>{c.cell}</td>" for c in cols)
+                   + "</tr>{% endfor %}</tbody>")
+            self.w(i, "</table>")
+        if len(variants) > 1:
+            self.w(i, "{% endif %}")
 
     def _bullets(self, b: Bullets, i: int) -> None:
-        self.w(i, "<ul>{% for " + b.loop + " %}<li>" + b.item + "</li>{% endfor %}</ul>")
+        css = f' class="{b.css}"' if b.css else ""
+        self.w(i, f"<ul{css}>{{% for " + b.loop + " %}<li>" + b.item + "</li>{% endfor %}</ul>")
 
     def _evaluation(self, b: Evaluation, i: int) -> None:
-        # a list (tagged L/LI) of QR cards, three to a row: code, actor's name, URL under it
+        # a list (tagged L/LI) of QR cards, one per line: the code, and beside it the actor's
+        # name and the URL (a link), wide enough that a URL of ~100 characters stays on one line
         self.w(i, "{% if evaluation %}")
         self.w(i + 1, "<h2>{{ t.common.evaluation_heading }}</h2>")
-        self.w(i + 1, "<p>{{ t.common.evaluation_intro }}</p>")
+        self.w(i + 1, '<p class="lead-in">{{ evaluation_intro }}</p>')
         self.w(i + 1, '<ul class="evaluation">{% for e in evaluation %}<li>'
                       '<img class="qr" src="{{ e.qr.data_uri }}" alt="{{ e.qr.alt }}" '
-                      'style="width: {{ e.qr.width_mm }}mm; height: {{ e.qr.height_mm }}mm"><br>'
-                      '<strong>{{ e.organisation }}</strong><br><span class="url">{{ e.url }}</span>'
+                      'style="width: {{ e.qr.width_mm }}mm; height: {{ e.qr.height_mm }}mm">'
+                      '<div class="card"><strong>{{ e.organisation }}</strong><br>'
+                      '<span class="url">{{ e.url | link }}</span></div>'
                       "</li>{% endfor %}</ul>")
         self.w(i, "{% endif %}")
 

@@ -231,16 +231,45 @@ class _Builder:
         return [self.intervention(i) for i in items] if isinstance(items, list) else []
 
     def signature(self, s: Mapping[str, Any]) -> Ctx:
+        relation_label = self.label("signature_relation", s.get("relation"))
+        title = s.get("title")
+        if s.get("relation") == "staff" and not title:
+            title = self.staff_title(s.get("name"))
+        form_label = self.label("signature_form", s.get("form"))
+        documented_by = s.get("documented_by")
+        form_text = form_label
+        if form_label and documented_by:
+            form_text = self.t["consent"]["form_documented_by"].format(form=form_label, person=documented_by)
         return {
             "name": s.get("name"),
             "relation": s.get("relation"),
-            "relation_label": self.label("signature_relation", s.get("relation")),
+            "relation_label": relation_label,
+            # a member of staff signs as their title or function, not as "staff"
+            "role_label": title if s.get("relation") == "staff" and title else relation_label,
+            "title": s.get("title"),
             "organisation": s.get("organisation"),
             "date": self.fmt.date(s.get("date")),
             "form": s.get("form"),
-            "form_label": self.label("signature_form", s.get("form")),
-            "documented_by": s.get("documented_by"),
+            "form_label": form_label,
+            "form_text": form_text,
+            "documented_by": documented_by,
         }
+
+    def staff_title(self, name: Any) -> str | None:
+        """The title or function the input gives elsewhere for a member of staff of this name."""
+        if not name:
+            return None
+        d = self.data
+        people: list[Any] = [d.get(k) for k in ("convener", "chair", "note_taker", "family_contact",
+                                                 "notified_by", "obtained_by", "lead_responsible")]
+        for key in ("attendees", "invitees", "absent", "recipients"):
+            people += d.get(key) or []
+        for person in people:
+            if isinstance(person, Mapping) and person.get("name") == name:
+                found = person.get("title") or person.get("function")
+                if found:
+                    return str(found)
+        return None
 
     def consent_parties(self, parties: Any) -> list[Ctx]:
         if not isinstance(parties, list):
@@ -264,7 +293,7 @@ class _Builder:
             "obtained": bool(c.get("obtained")),
             "date": self.fmt.date(c.get("date")),
             "given_by": given_by,
-            "given_by_text": ", ".join(given_by) if given_by else None,
+            "given_by_text": list_text(given_by) if given_by else None,
             "form": c.get("form"),
             "form_label": self.label("consent_form", c.get("form")),
             "obtained_by": c.get("obtained_by"),
@@ -285,17 +314,21 @@ class _Builder:
             child["age_text"] = f"{age} {self.t['label']['age_years']}" if age is not None else None
         guardians = [self.family_person(g, "guardian_relation") for g in d.get("guardians") or []]
         relatives = [self.family_person(r) for r in d.get("relatives") or []]
+        # Interpreters are booked for a conversation: the meeting (invitation, plan, follow-up)
+        # or obtaining the consent. A closure or an intake note books none, so lists none.
         interpreters = [
             {"name": p["name"], "language": p["interpreter"]["language"],
              "mode_label": p["interpreter"]["mode_label"]}
             for p in [child, *guardians, *relatives] if p and p["interpreter"]
-        ]
+        ] if self.kind in _INTERPRETED_KINDS else []
         return {
             "child": child,
             "guardians": guardians,
             "relatives": relatives,
             "interpreters": interpreters,
-            "interpreter_notice": self.t["common"]["interpreter_notice"] if interpreters else None,
+            # who books the interpreter is said where the booking is made: in the invitation
+            "interpreter_notice": self.t["common"]["interpreter_notice"]
+            if interpreters and self.kind == "invitation" else None,
             "any_protected": any(p and p["protected"] for p in [child, *guardians, *relatives]),
         }
 
@@ -350,6 +383,8 @@ class _Builder:
             recipients += [p["organisation"] for p in participants if p.get("organisation")]
         if dist.get("copy_to_family"):
             people = [family["child"], *family["guardians"]]
+            if self.kind == "invitation":  # the relatives and trusted person the family invites (S2 4.3.4)
+                people += family["relatives"]
             recipients += [p["name"] for p in people if p and not p["must_not_receive"]]
         recipients += [", ".join(x for x in (r["name"], r["organisation"]) if x) for r in extra]
         return {
@@ -358,6 +393,16 @@ class _Builder:
             "extra_recipients": extra,
             "recipients": list(dict.fromkeys(r for r in recipients if r)),
         }
+
+
+def list_text(labels: list[str]) -> str:
+    """Labels as a list in running text: "Vårdnadshavarna, barnet" — every label after the
+    first starts in lower case, unless it is an abbreviation ("BUP") or a name."""
+    out = labels[:1]
+    for label in labels[1:]:
+        starts_word = len(label) > 1 and label[0].isupper() and label[1].islower()
+        out.append(label[0].lower() + label[1:] if starts_word else label)
+    return ", ".join(out)
 
 
 @lru_cache(maxsize=64)
@@ -404,6 +449,7 @@ def _consent(b: _Builder, ctx: Ctx) -> None:
     documented = d.get("documented_in") if isinstance(d.get("documented_in"), Mapping) else None
     withdrawal = d.get("withdrawal") if isinstance(d.get("withdrawal"), Mapping) else None
     purposes = d.get("purposes") or []
+    persons = [b.signature(s) for s in d.get("consenting_persons") or []]
     ctx.update(
         purposes=b.labels("purpose", purposes),
         purpose_codes=list(purposes),
@@ -419,7 +465,10 @@ def _consent(b: _Builder, ctx: Ctx) -> None:
         documented_in=None if documented is None else {
             "system": documented.get("system"), "date": b.fmt.date(documented.get("date")),
             "documented_by": documented.get("documented_by")},
-        consenting_persons=[b.signature(s) for s in d.get("consenting_persons") or []],
+        consenting_persons=persons,
+        # when the persons' own forms are given (one in writing, one orally…), the table says
+        # so per person and no single form is claimed for all of them
+        form_per_person=any(p["form_label"] for p in persons),
         withdrawal=None if withdrawal is None else {
             "date": b.fmt.date(withdrawal.get("date")), "by": withdrawal.get("by"),
             "received_by": withdrawal.get("received_by")},
@@ -513,9 +562,12 @@ def _closure(b: _Builder, ctx: Ctx) -> None:
         recipients=recipients,
         family_informed=d.get("family_informed", True) is not False,
         where_to_turn=d.get("where_to_turn") or b.t["common"]["where_to_turn_default"],
-        consent_end_date=b.fmt.date(d.get("consent_end_date")),
+        # withdrawn consent ends on the day it was withdrawn
+        consent_end_date=b.fmt.date(d.get("consent_end_date") or (withdrawal or {}).get("date")),
         evaluation=b.evaluation(recipients),
     )
+    if d.get("decided_at") == "outside_meeting":
+        ctx["evaluation_intro"] = b.t["common"]["evaluation_intro_no_meeting"]
 
 
 def _intake_note(b: _Builder, ctx: Ctx) -> None:
@@ -539,6 +591,8 @@ def _intake_note(b: _Builder, ctx: Ctx) -> None:
     )
 
 
+_INTERPRETED_KINDS = ("invitation", "consent", "plan", "followup")
+
 _BY_KIND = {
     "invitation": _invitation, "consent": _consent, "plan": _plan,
     "followup": _followup, "closure": _closure, "intake_note": _intake_note,
@@ -559,7 +613,8 @@ def _plain_fallback(b: _Builder, ctx: Ctx) -> None:
 def make_context(result: ValidationResult, pack: Pack, lang: str) -> Ctx:
     """The template context for an already validated (error-free) input."""
     b = _Builder(result, pack, lang)
-    ctx: Ctx = {"kind": b.kind, "lang": lang, "t": b.t, "doc": b.header()}
+    ctx: Ctx = {"kind": b.kind, "lang": lang, "t": b.t, "doc": b.header(),
+                "evaluation_intro": b.t["common"]["evaluation_intro"]}
     ctx.update(b.family())
     _BY_KIND[b.kind](b, ctx)
     _plain_fallback(b, ctx)

@@ -46,10 +46,10 @@ CATALOGUE: dict[str, Message] = {
     "schema.min_length": M(None, "Fältet {field} ({pointer}) är tomt.", "The field {pointer} is empty."),
     "schema.max_length": M(None, "Fältet {field} ({pointer}) är för långt (högst {limit} tecken).",
                            "The field {pointer} is too long (at most {limit} characters)."),
-    "schema.min_items": M(None, "Listan {field} ({pointer}) måste ha minst {limit} rad(er).",
-                          "The list {pointer} needs at least {limit} item(s)."),
-    "schema.max_items": M(None, "Listan {field} ({pointer}) får ha högst {limit} rad(er).",
-                          "The list {pointer} may have at most {limit} item(s)."),
+    "schema.min_items": M(None, "Listan {field} ({pointer}) måste ha minst {rows_sv}.",
+                          "The list {pointer} needs at least {items_en}."),
+    "schema.max_items": M(None, "Listan {field} ({pointer}) får ha högst {rows_sv}.",
+                          "The list {pointer} may have at most {items_en}."),
     "schema.unique_items": M(None, "Listan {field} ({pointer}) innehåller dubbletter.", "The list {pointer} has duplicates."),
     "schema.minimum": M(None, "Värdet i {field} ({pointer}) är för litet (minst {limit}).",
                         "The value at {pointer} is too small (minimum {limit})."),
@@ -182,6 +182,10 @@ def make_issue(code: str, pointer: str, level: Level, *, value: Any = None, debu
     msg = CATALOGUE[code]
     params.setdefault("pointer", pointer or "/")
     params.setdefault("field", params["pointer"])
+    limit = params.get("limit")
+    if isinstance(limit, int) and not isinstance(limit, bool):  # "1 rad", "2 rader"; "1 item", "2 items"
+        params.setdefault("rows_sv", f"{limit} rad" if limit == 1 else f"{limit} rader")
+        params.setdefault("items_en", f"{limit} item" if limit == 1 else f"{limit} items")
     return Issue(
         code=code,
         pointer=pointer,

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .images import Image
 
-QR_WIDTH_MM = 28.0
+QR_WIDTH_MM = 24.0
 
 
 @lru_cache(maxsize=4096)

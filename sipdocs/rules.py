@@ -9,6 +9,7 @@ and tolerate data the schema already rejected (they skip what they cannot read).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
@@ -193,13 +194,24 @@ def pack_actors(check: Check) -> Iterator[Issue]:
 
 # --- meetings -------------------------------------------------------------------------------------
 
+_TIME_OF_DAY = re.compile(r"([01][0-9]|2[0-3])[:.]([0-5][0-9])")
+
+
+def _minutes(value: Any) -> int | None:
+    """Minutes since midnight of a time of day ("13:00", "13.00"), or None if it is not one."""
+    m = _TIME_OF_DAY.fullmatch(value) if isinstance(value, str) else None
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
+
+
 @rule("invitation", "plan", "followup")
 def meeting_shape(check: Check) -> Iterator[Issue]:
     meeting = check.data.get("meeting")
     if not isinstance(meeting, dict):
         return
-    start, end = meeting.get("start_time"), meeting.get("end_time")
-    if isinstance(start, str) and isinstance(end, str) and end <= start:
+    # compared only when both are real times of day: an impossible time (25.00) has its own
+    # error and says nothing about the order
+    start, end = _minutes(meeting.get("start_time")), _minutes(meeting.get("end_time"))
+    if start is not None and end is not None and end <= start:
         yield check.issue("meeting.time_order", ("meeting", "end_time"))
     form = meeting.get("form")
     if form in ("in_person", "hybrid") and not meeting.get("location"):

@@ -87,7 +87,7 @@ def _limited_range(*args: int) -> range:
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
-def join_isolated(items: Any, separator: str = ", ") -> str:
+def join_isolated(items: Any, separator: str = ", ") -> Any:
     """Join values like ``join``; when any of them holds right-to-left text, each value is
     wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE (U+2068 … U+2069).
 
@@ -96,10 +96,65 @@ def join_isolated(items: Any, separator: str = ", ") -> str:
     with its digit groups reversed ("70 456 123-08"), in Word and in the PDF alike.
     Lines without right-to-left text are joined unchanged.
     """
+    items = list(items)
+    if any(hasattr(item, "__html__") for item in items):  # links: keep them markup, escape the rest
+        from markupsafe import Markup, escape
+
+        marked = [escape(item) for item in items]
+        if any(_RTL.search(str(part)) for part in marked):
+            marked = [Markup("\u2068") + part + Markup("\u2069") for part in marked]
+        return escape(separator).join(marked)
     parts = [str(item) for item in items]
     if not any(_RTL.search(part) for part in parts):
         return separator.join(parts)
     return separator.join(f"\u2068{part}\u2069" for part in parts)
+
+
+def plain_link(value: Any) -> str:
+    """``{{ url | link }}`` / ``{{ address | mailto }}`` outside a backend that makes links:
+    the value as text ('' for None, so ``[a.phone, a.email | mailto] | select`` drops it)."""
+    return "" if value is None else str(value)
+
+
+_LINK_SCHEMES = ("http://", "https://")
+_BREAK_AFTER = re.compile(r"([/.@?&=])(?=[^/.@?&=])")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a ZERO WIDTH SPACE after each ``/ . @ ? & =`` that a letter follows.
+
+    A URL or an e-mail address is one unbreakable word to the line breaker; when it is longer
+    than its cell it is then broken between any two letters. The zero-width spaces give the
+    breaker the places a reader expects (after a slash, a dot, the at sign). They are not
+    drawn, and poppler and pypdf leave them out of the extracted text, so copying the link
+    gives the address itself.
+    """
+    return _BREAK_AFTER.sub("\\1\u200b", text)
+
+
+def html_link(value: Any) -> Any:
+    """``{{ url | link }}`` in HTML: a clickable ``<a href>`` for an http(s) URL (tagged as a
+    Link annotation in the PDF), the text alone for anything else."""
+    from markupsafe import Markup, escape
+
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if not text.lower().startswith(_LINK_SCHEMES):
+        return text
+    return Markup('<a href="{}">{}</a>').format(text, Markup(escape(breakable(text))))
+
+
+def html_mailto(value: Any) -> Any:
+    """``{{ address | mailto }}`` in HTML: a ``mailto:`` link for an e-mail address."""
+    from markupsafe import Markup, escape
+
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if "@" not in text or any(c.isspace() or c in "<>\"" for c in text):
+        return text
+    return Markup('<a href="mailto:{}">{}</a>').format(text, Markup(escape(breakable(text))))
 
 
 def make_environment(*, autoescape: bool = True, loader: Any = None) -> SipdocsSandbox:
@@ -117,4 +172,6 @@ def make_environment(*, autoescape: bool = True, loader: Any = None) -> SipdocsS
     env.globals.pop("lipsum", None)
     env.globals["range"] = _limited_range
     env.filters["join_isolated"] = join_isolated
+    env.filters["link"] = plain_link
+    env.filters["mailto"] = plain_link
     return env

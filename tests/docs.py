@@ -75,16 +75,23 @@ def pdf_text(data: bytes) -> str:
     # order interleaves narrow columns line by line)
     result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                             check=True)
-    return result.stdout.decode("utf-8")
+    return dehyphenate(result.stdout.decode("utf-8"))
+
+
+def dehyphenate(text: str) -> str:
+    """Words hyphenated at a line end made whole again: WeasyPrint draws the hyphen it adds
+    as U+2010 (a hyphen in the text itself, as in "SIP-mötet", is U+002D and is kept)."""
+    return text.replace("\u2010\n", "")
 
 
 def pdf_body_text(data: bytes) -> str:
     """Text of the page bodies only (the running header and footer cropped away), so a long
     value that continues on the next page reads as one piece."""
-    # A4 in points: 595 × 842; the stylesheet's top and bottom margins are 26 mm ≈ 74 pt
-    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-x", "0", "-y", "72", "-W", "596",
-                             "-H", "698", "-", "-"], input=data, capture_output=True, check=True)
-    return result.stdout.decode("utf-8")
+    # A4 in points: 595 × 842; the stylesheet's top and bottom margins are 23 and 22 mm (65 and
+    # 62 pt), the header ends 2.5 mm above the body and the footer starts 2.5 mm below it
+    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-x", "0", "-y", "62", "-W", "596",
+                             "-H", "721", "-", "-"], input=data, capture_output=True, check=True)
+    return dehyphenate(result.stdout.decode("utf-8"))
 
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u2010\u202a-\u202e\u2060-\u2069\ufeff-]")

@@ -41,7 +41,7 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as ET
 
 from ..errors import BackendUnavailableError, RenderError
-from ..templating import make_environment
+from ..templating import html_link, html_mailto, make_environment
 from . import RenderJob, RenderOptions
 from .docx import map_template_error
 from .style_memo import StyleMemo
@@ -177,6 +177,8 @@ class PdfBackend:
 
             env = make_environment(autoescape=True, loader=FileSystemLoader([str(r / "templates") for r in roots]))
             env.auto_reload = True  # a template edited between documents is picked up
+            env.filters["link"] = html_link  # clickable, tagged Link annotations
+            env.filters["mailto"] = html_mailto
             self._envs[roots] = env
         return env
 
