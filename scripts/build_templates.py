@@ -161,6 +161,12 @@ class Evaluation:
 
 
 @dataclass
+class Together:
+    """Blocks kept on one page where they fit (a closing statement and its signature)."""
+    blocks: Sequence["Block"]
+
+
+@dataclass
 class Checkboxes:
     """A list of choices: "☒/☐ label" in Word, real check boxes (form fields) in the PDF."""
     loop: str
@@ -185,7 +191,8 @@ class Signatures:
     role: str
 
 
-Block = Union[H1, H2, P, Text, If, Fields, Table, Bullets, Evaluation, Signatures, Checkboxes, SignatureFields]
+Block = Union[H1, H2, P, Text, If, Fields, Table, Bullets, Evaluation, Together, Signatures, Checkboxes,
+              SignatureFields]
 
 
 def para(*runs: Run) -> P:
@@ -511,8 +518,8 @@ CONSENT: list[Block] = [
     H2("{{ t.consent.persons_heading }}"),
     Table("s in consenting_persons", [
         Col("{{ t.label.name }}", v("s.name"), 3),
-        Col("{{ t.label.relation }}", "{{ [s.relation_label, s.organisation] | select | join_isolated(', ') }}", 2.6,
-            when=("relation_label", "organisation")),
+        Col("{{ t.label.relation }}", "{{ [s.role_label, s.organisation] | select | join_isolated(', ') }}", 2.6,
+            when=("role_label", "organisation")),
         Col("{{ t.label.date }}", v("s.date"), 2.2, when=("date",)),
         Col("{{ t.consent.form }}", v("s.form_text"), 3.2, when=("form_text",)),
     ]),
@@ -575,7 +582,6 @@ PLAN: list[Block] = [
     # the pack's rule for who calls the follow-up, unless the plan names that person
     If("not (followup and followup.convened_by)", [para(v("followup_convener_text"))]),
     optional_text("summary", "{{ t.plan.summary_heading }}"),
-    Evaluation(),
     H2("{{ t.plan.original_heading }}"),
     para(v("original_kept_by_text")),
     para("{{ t.plan.copies_text }}"),
@@ -584,6 +590,8 @@ PLAN: list[Block] = [
                                                      "[s.role_label, s.organisation, s.documented_by and "
                                                      "t.consent.documented_by ~ ': ' ~ s.documented_by]"
                                                      " | select | join_isolated(', ')")]),
+    # the evaluation is the family's, after the plan itself and its signatures
+    Evaluation(),
 ]
 
 FOLLOWUP: list[Block] = [
@@ -689,10 +697,12 @@ INTAKE_NOTE: list[Block] = [
            "{% if e.outcome_label %}\n{{ t.intake_note.col_outcome }}: {{ e.outcome_label }}{% endif %}"
            "{% if e.informed_no_followup %}\n☒ {{ t.intake_note.informed_no_followup }}{% endif %}", 5.7),
     ]),
-    para("{{ t.intake_note.not_a_report }}"),
-    para("{{ t.intake_note.routine_text }}"),
-    para("{{ t.intake_note.filing_text }}"),
-    P([B("{{ t.intake_note.signed }}"), " {{ [signed_by.name, signed_by.title] | select | join_isolated(', ') }}"]),
+    Together([
+        para("{{ t.intake_note.not_a_report }}"),
+        para("{{ t.intake_note.routine_text }}"),
+        para("{{ t.intake_note.filing_text }}"),
+        P([B("{{ t.intake_note.signed }}"), " {{ [signed_by.name, signed_by.title] | select | join_isolated(', ') }}"]),
+    ]),
 ]
 
 LAYOUTS = {"invitation": INVITATION, "consent": CONSENT, "plan": PLAN, "followup": FOLLOWUP,
@@ -793,6 +803,12 @@ class DocxWriter:
 
     def _text(self, b: Text) -> None:
         self.doc.add_paragraph(v(b.expr))
+
+    def _together(self, b: Together) -> None:
+        start = len(self.doc.paragraphs)
+        self.emit(b.blocks)
+        for paragraph in self.doc.paragraphs[start:-1]:
+            paragraph.paragraph_format.keep_with_next = True
 
     def _if(self, b: If) -> None:
         self.doc.add_paragraph("{%p if " + b.cond + " %}")
@@ -974,6 +990,11 @@ class HtmlWriter:
     def _text(self, b: Text, i: int) -> None:
         self.w(i, f'<p class="text">{v(b.expr)}</p>')
 
+    def _together(self, b: Together, i: int) -> None:
+        self.w(i, '<div class="together">')
+        self.emit(b.blocks, i + 1)
+        self.w(i, "</div>")
+
     def _if(self, b: If, i: int) -> None:
         self.w(i, "{% if " + b.cond + " %}")
         self.emit(b.blocks, i + 1)
@@ -1013,7 +1034,7 @@ class HtmlWriter:
     def _evaluation(self, b: Evaluation, i: int) -> None:
         # a list (tagged L/LI) of QR cards, one per line: the code, and beside it the actor's
         # name and the URL (a link), wide enough that a URL of ~100 characters stays on one line
-        self.w(i, "{% if evaluation %}")
+        self.w(i, '{% if evaluation %}<section class="evaluation">')
         self.w(i + 1, "<h2>{{ t.common.evaluation_heading }}</h2>")
         self.w(i + 1, '<p class="lead-in">{{ evaluation_intro }}</p>')
         self.w(i + 1, '<ul class="evaluation">{% for e in evaluation %}<li>'
@@ -1022,7 +1043,7 @@ class HtmlWriter:
                       '<div class="card"><strong>{{ e.organisation }}</strong><br>'
                       '<span class="url">{{ e.url | link }}</span></div>'
                       "</li>{% endfor %}</ul>")
-        self.w(i, "{% endif %}")
+        self.w(i, "</section>{% endif %}")
 
     def _checkboxes(self, b: Checkboxes, i: int) -> None:
         # appearance: auto (style.css) makes WeasyPrint write a real check box form field

@@ -245,7 +245,8 @@ class _Builder:
             "relation": s.get("relation"),
             "relation_label": relation_label,
             # a member of staff signs as their title or function, not as "staff"
-            "role_label": title if s.get("relation") == "staff" and title else relation_label,
+            "role_label": title if s.get("relation") == "staff" and title
+            else ", ".join(x for x in (relation_label, title) if x) or None,
             "title": s.get("title"),
             "organisation": s.get("organisation"),
             "date": self.fmt.date(s.get("date")),
@@ -293,7 +294,7 @@ class _Builder:
             "obtained": bool(c.get("obtained")),
             "date": self.fmt.date(c.get("date")),
             "given_by": given_by,
-            "given_by_text": list_text(given_by) if given_by else None,
+            "given_by_text": list_text(given_by, self.t["common"]["list_and"]) if given_by else None,
             "form": c.get("form"),
             "form_label": self.label("consent_form", c.get("form")),
             "obtained_by": c.get("obtained_by"),
@@ -395,14 +396,16 @@ class _Builder:
         }
 
 
-def list_text(labels: list[str]) -> str:
-    """Labels as a list in running text: "Vårdnadshavarna, barnet" — every label after the
-    first starts in lower case, unless it is an abbreviation ("BUP") or a name."""
+def list_text(labels: list[str], conjunction: str) -> str:
+    """Labels as a list in running text: "Vårdnadshavare 1, vårdnadshavare 2 och barnet" —
+    every label after the first starts in lower case, unless it is an abbreviation ("BUP")."""
     out = labels[:1]
     for label in labels[1:]:
         starts_word = len(label) > 1 and label[0].isupper() and label[1].islower()
         out.append(label[0].lower() + label[1:] if starts_word else label)
-    return ", ".join(out)
+    if len(out) < 2:
+        return "".join(out)
+    return f"{', '.join(out[:-1])} {conjunction} {out[-1]}"
 
 
 @lru_cache(maxsize=64)

@@ -187,10 +187,10 @@ def test_the_stockholm_plan_prints_the_consent_once_with_its_end_date():
     word, pdf = both_texts(data)
     for text in (word, pdf):
         assert "sida 1" not in text and "page 1" not in text
-        assert squash(text).count(squash("Samtycket gäller till och med")) == 1
+        assert squash(text).count(squash("Gäller till och med")) == 1
         assert "15 april 2027" in text
         original = text[text.index("Original och kopior"):]
-        assert original.count("originalet") == 1
+        assert original.lower().count("originalet") == 1
 
 
 def test_a_closure_outside_a_meeting_says_nothing_of_the_meeting():
@@ -209,11 +209,11 @@ def test_a_closure_outside_a_meeting_says_nothing_of_the_meeting():
 
 
 def test_the_interpreter_booking_is_said_only_in_the_invitation():
-    notice = "Tolk bokas av sammankallande"
-    assert notice in pdf_text(render(load_sample("invitation")))
+    notice = sipdocs.build_context(load_sample("invitation"))["t"]["common"]["interpreter_notice"]
+    assert squash(notice) in squash(pdf_text(render(load_sample("invitation"))))
     for kind in ("consent", "plan", "followup"):
         text = pdf_text(render(load_sample(kind)))
-        assert notice not in text
+        assert squash(notice) not in squash(text)
     assert "arabiska" in pdf_text(render(load_sample("consent")))  # who needs an interpreter still shows
 
 
@@ -222,33 +222,36 @@ def test_a_staff_signature_carries_the_title_not_the_word_staff():
     word, pdf = both_texts(data)
     for text in (word, pdf):
         signatures = text[text.rindex("Underskrifter"):]
-        assert "Skolkurator, Testskolan" in signatures
+        assert "skolkurator, Testskolan" in signatures
         assert "Personal" not in signatures
     # without a title in the signature, the title given elsewhere for that person is used
     data["signatures"][2].pop("title")
     ctx = sipdocs.build_context(data)
-    assert ctx["signatures"][2]["role_label"] == "Skolkurator"
+    assert ctx["signatures"][2]["role_label"] == "skolkurator"
 
 
 def test_consent_given_in_different_forms_is_said_per_person():
     data = load_sample("consent")
     word, pdf = both_texts(data)
     for text in (word, pdf):
-        assert "Samtycket har lämnats: Skriftligt" not in text.replace("\n", " ")
+        assert squash("Hur samtycket lämnades: Skriftligt") not in squash(text)
         assert squash("Muntligt, dokumenterat av Kim Kurator") in squash(text)
     data["consenting_persons"] = [{k: v for k, v in p.items() if k not in ("form", "documented_by")}
                                   for p in data["consenting_persons"]]
-    assert squash("Samtycket har lämnats: Skriftligt") in squash(pdf_text(render(data)))
+    assert squash("Hur samtycket lämnades: Skriftligt") in squash(pdf_text(render(data)))
 
 
 def test_a_list_in_running_text_continues_in_lower_case():
     data = load_sample("invitation")
     data["consent"]["given_by"] = ["guardians", "child"]
     ctx = sipdocs.build_context(data)
-    assert ctx["consent"]["given_by_text"] == "Vårdnadshavarna, barnet"
+    assert ctx["consent"]["given_by_text"] == "Vårdnadshavarna och barnet"
+    data["lang"] = "en"
+    assert sipdocs.build_context(data)["consent"]["given_by_text"] == "The guardians and the child"
     from sipdocs.context import list_text
 
-    assert list_text(["Vårdnadshavare 1", "BUP", "Barnet"]) == "Vårdnadshavare 1, BUP, barnet"
+    assert list_text(["Vårdnadshavare 1", "BUP", "Barnet"], "och") == "Vårdnadshavare 1, BUP och barnet"
+    assert list_text(["Barnet"], "och") == "Barnet"
 
 
 @pytest.mark.parametrize("time_value", ["25.00", "24:00", "13.75"])

@@ -56,7 +56,7 @@ def test_dalarna_requires_family_contact_in_the_plan():
 def test_dalarna_convener_calls_the_followup():
     data = load_sample("plan")
     assert build_context(data, "dalarna")["followup_convener_text"].startswith("Den som kallade")
-    assert build_context(data, "national")["followup_convener_text"].startswith("Den huvudansvariga")
+    assert build_context(data, "national")["followup_convener_text"].startswith("Den som är huvudansvarig")
 
 
 def test_dalarna_age_scope_is_0_to_17():
