@@ -1018,9 +1018,11 @@ class HtmlWriter:
         for n, (cond, cols) in enumerate(variants):
             if len(variants) > 1:
                 self.w(i, "{% " + _branch(n, len(variants), cond) + " %}")
-            self.w(i, '<table class="list"><colgroup>'
-                   + "".join(f'<col style="width: {share * 100:.1f}%">' for share in shares(cols)) + "</colgroup>")
-            self.w(i + 1, "<thead><tr>" + "".join(f'<th scope="col">{c.header}</th>' for c in cols) + "</tr></thead>")
+            # widths on the header cells, which fixed table layout reads (a <colgroup> would do the
+            # same, but WeasyPrint's column boxes keep every cell in a reference cycle)
+            self.w(i, '<table class="list">')
+            self.w(i + 1, "<thead><tr>" + "".join(f'<th scope="col" style="width: {share * 100:.1f}%">{c.header}</th>'
+                                                  for c, share in zip(cols, shares(cols))) + "</tr></thead>")
             self.w(i + 1, "<tbody>{% for " + b.loop + " %}<tr>" + "".join(f"<td>{c.cell}</td>" for c in cols)
                    + "</tr>{% endfor %}</tbody>")
             self.w(i, "</table>")
