@@ -214,7 +214,7 @@ def contact(p: str, key: str) -> str:
 def contact_lines(p: str, keys: Sequence[str] = ("phone", "email", "address")) -> str:
     """Phone, e-mail (a link) and address in one cell, a line each."""
     values = ", ".join(f"{p}.{k} | mailto" if k == "email" else f"{p}.{k}" for k in keys)
-    return "{{ [%s] | select | join_isolated('\n') }}" % values
+    return "{{ [%s] | select | join_isolated('\\n') }}" % values
 
 
 def family_contact_lines(p: str, keys: Sequence[str] = ("phone", "email", "address")) -> str:
@@ -248,7 +248,7 @@ GUARDIANS = Table("g in guardians", [
 
 RELATIVES = Table("r in relatives", [
     Col("{{ t.label.name }}", v("r.name"), 3),
-    Col("{{ t.label.relation }}", "{{ [r.relation, r.role_label] | select | join_isolated('\n') }}", 2.4),
+    Col("{{ t.label.relation }}", "{{ [r.relation, r.role_label] | select | join_isolated('\\n') }}", 2.4),
     Col(CONTACT_HEADER, family_contact_lines("r", ("phone", "address")), 4.6, when=("protected", "phone", "address")),
 ])
 
@@ -322,7 +322,7 @@ def interventions_table(loop: str) -> Table:
         Col("{{ t.plan.col_responsible }}",
             v("i.responsible") + "{% if i.principal_label %} ({{ i.principal_label }}){% endif %}"
             "{% if i.contact %}\n{{ t.plan.col_contact }}: " + staff("i.contact") + "{% endif %}", 3.6),
-        Col("{{ t.plan.col_when }}", "{{ [i.start, i.frequency] | select | join_isolated('\n') }}", 2.2),
+        Col("{{ t.plan.col_when }}", "{{ [i.start, i.frequency] | select | join_isolated('\\n') }}", 2.2),
         Col("{{ t.plan.col_where }}", v("i.where"), 2.2, when=("where",)),
         Col("{{ t.plan.col_status }}", v("i.status_label"), 2, when=("status_label",)),
     ])

@@ -49,6 +49,16 @@ def test_invitee_table_puts_each_kind_of_value_under_its_own_heading():
         assert "rektor@example.org" in invitees and "Box 1" in invitees
 
 
+def test_contact_details_are_one_per_line_in_their_cell():
+    """Phone, e-mail and address share a cell but not a line (Word breaks, PDF line breaks)."""
+    data = load_sample("invitation")
+    word, pdf = both_texts(data)
+    for text in (word, pdf):
+        # (pdftotext joins the cells of a table row on one line; the cell's own lines stay apart)
+        assert "070-000 00 01\nrobin@example.org\nTestgatan 1\n123 45 Testby" in text
+        assert "mormor\nTrygg person som barnet valt" in text
+
+
 def test_a_column_empty_in_every_row_is_dropped():
     # the closure's recipients have neither contact person nor contact details: one column
     closure = load_sample("closure")
