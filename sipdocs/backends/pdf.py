@@ -282,9 +282,10 @@ def _collector_paused() -> Iterator[None]:
     document; each full collection also walks everything the renderer keeps for the run
     (fonts, stylesheets, compiled templates). Measured at 30–40 ms of a 450 ms invitation.
     With the collector paused, the document's garbage is freed by reference counting as
-    usual, and its cycles (WeasyPrint's layout context and the parsed tree, some 900
-    objects once the document's styles are released, see ``StyleMemo.release``) are
-    collected by one young-generation collection before the render returns — so a render
+    usual, and its cycles (WeasyPrint's layout context, its running header and footer, and
+    the parsed tree: some 1,600 objects for the sample invitation once the document's styles
+    are released, see ``StyleMemo.release``) are collected by one young-generation
+    collection before the render returns — so a render
     leaves no garbage for the caller to pay for (≈ 1 ms). A collector the application had
     turned off stays off.
     """
