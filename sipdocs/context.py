@@ -240,6 +240,8 @@ class _Builder:
         form_text = form_label
         if form_label and documented_by:
             form_text = self.t["consent"]["form_documented_by"].format(form=form_label, person=documented_by)
+        elif documented_by:
+            form_text = f"{self.t['consent']['documented_by']} {documented_by}"
         return {
             "name": s.get("name"),
             "relation": s.get("relation"),
