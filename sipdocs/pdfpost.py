@@ -124,33 +124,90 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
 def _save_unambiguous(out: object, min_version: str) -> bytes:
     """Save so that no stream's data ends with CR (byte 0x0D).
 
-    qpdf writes ``data LF endstream``; data that happens to end with CR (one compressed
-    stream in 256) then reads as ``CR LF endstream``, and a PDF/A checker that takes the
-    CR LF for the end-of-line marker counts one byte less than ``/Length``
-    (PDFA2A-STREAM-LENGTH-001). Flate streams ending so are compressed again at another level
-    until they do not; the object streams qpdf makes while saving cannot be chosen, so when
-    one of them ends with CR the packet is saved without object streams. Deterministic: the
-    same documents always take the same path.
+    qpdf writes ``data LF endstream``; data that happens to end with CR then reads as
+    ``CR LF endstream``, and a PDF/A checker that takes the CR LF for the end-of-line marker
+    counts one byte less than ``/Length`` (PDFA2A-STREAM-LENGTH-001). A Flate stream ends
+    with the Adler-32 checksum of its content, so about one in 256 does, whatever the
+    compression level, and a packet of a few hundred streams often has one. qpdf keeps the
+    Flate streams it is given but compresses the others itself, so the content is what can
+    change:
+
+    1. content streams, form XObjects and character maps get a line break at their end, and
+       font programs zero bytes after their last table (``/Length1`` updated) — none of it
+       drawn or read — until their compressed data no longer ends with CR;
+    2. if a stream that cannot be padded is left (an image, a colour profile, or one of the
+       object streams qpdf makes while saving), the packet is saved with every stream exactly
+       as it is in the objects: unfiltered ones compressed here, and the one ending with CR
+       given an ``ASCIIHexDecode`` filter in front of its own (the same content, written as
+       hexadecimal digits that end with ``>``); object streams are then left uncompressed.
+
+    Deterministic: the same documents always take the same path.
     """
+    data = _save(out, min_version, compress=True)
+    if b"\r\nendstream" in data and _pad_streams(out):
+        data = _save(out, min_version, compress=True)
+    if b"\r\nendstream" not in data:
+        return data
+    import binascii
     import zlib
 
     import pikepdf
 
     for obj in out.objects:  # type: ignore[attr-defined]
-        if not isinstance(obj, pikepdf.Stream) or obj.get("/Filter") != pikepdf.Name.FlateDecode \
-                or "/DecodeParms" in obj or not obj.read_raw_bytes().endswith(b"\r"):
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == pikepdf.Name.Metadata:
             continue
-        data = obj.read_bytes()
-        for level in (6, 9, 5, 8, 7, 4, 3, 2, 1):
-            packed = zlib.compress(data, level)
-            if not packed.endswith(b"\r"):
-                obj.write(packed, filter=pikepdf.Name.FlateDecode)
-                break
-    for mode in (pikepdf.ObjectStreamMode.generate, pikepdf.ObjectStreamMode.disable):
-        buf = io.BytesIO()
-        out.save(buf, deterministic_id=True, object_stream_mode=mode, min_version=min_version)  # type: ignore[attr-defined]
-        if b"\r\nendstream" not in buf.getvalue():
-            break
+        if "/Filter" not in obj:
+            obj.write(zlib.compress(obj.read_raw_bytes(), 6), filter=pikepdf.Name.FlateDecode)
+        raw = obj.read_raw_bytes()
+        if not raw.endswith(b"\r"):
+            continue
+        filters = obj.Filter if isinstance(obj.Filter, pikepdf.Array) else [obj.Filter]
+        parms = obj.get("/DecodeParms")
+        parms = None if parms is None else list(parms) if isinstance(parms, pikepdf.Array) else [parms]
+        obj.write(binascii.hexlify(raw) + b">", filter=[pikepdf.Name.ASCIIHexDecode, *filters],
+                  decode_parms=None if parms is None else [pikepdf.Object.parse(b"null"), *parms])
+    return _save(out, min_version, compress=False)
+
+
+def _pad_streams(out: object) -> bool:
+    """Step 1 of :func:`_save_unambiguous`; whether any stream was changed."""
+    import zlib
+
+    import pikepdf
+
+    changed = False
+    for obj in out.objects:  # type: ignore[attr-defined]
+        if not isinstance(obj, pikepdf.Stream) or "/DecodeParms" in obj:
+            continue
+        kind = obj.get("/Type")
+        if kind in (pikepdf.Name.Metadata, pikepdf.Name.XRef, pikepdf.Name.ObjStm) \
+                or obj.get("/Subtype") == pikepdf.Name.Image or "/N" in obj:  # images, colour profiles
+            continue
+        filters = obj.get("/Filter")
+        if filters is None:  # qpdf compresses it: its last byte is the checksum's
+            content = obj.read_raw_bytes()
+            if zlib.adler32(content) & 0xFF != 0x0D:
+                continue
+        elif filters == pikepdf.Name.FlateDecode and obj.read_raw_bytes().endswith(b"\r"):
+            content = obj.read_bytes()
+        else:
+            continue
+        pad = b"\0" if "/Length1" in obj else b"\n"  # a font program, or text-like content
+        while zlib.adler32(content) & 0xFF == 0x0D:
+            content += pad
+        obj.write(zlib.compress(content, 6), filter=pikepdf.Name.FlateDecode)
+        if "/Length1" in obj:
+            obj.Length1 = len(content)
+        changed = True
+    return changed
+
+
+def _save(out: object, min_version: str, *, compress: bool) -> bytes:
+    import pikepdf
+
+    buf = io.BytesIO()
+    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,  # type: ignore[attr-defined]
+             min_version=min_version, compress_streams=compress)
     return buf.getvalue()
 
 
