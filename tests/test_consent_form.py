@@ -429,3 +429,26 @@ def test_an_encrypted_consent_is_read_with_its_password(run_cli, tmp_path, monke
     src.write_text(json.dumps(load_sample("consent"), ensure_ascii=False), encoding="utf-8")
     code, out, err = run_cli("consent", "read", str(path), "--input", str(src))
     assert code == 0 and json.loads(out)["purposes"] and password not in out + err
+
+
+def test_a_pack_stylesheet_without_the_form_font_still_gets_one(tmp_path):
+    """A county pack with a stylesheet of its own, whose text fields use the body font: the
+    fields still name SIP Form Sans in /DR (embedded from the national pack's file), and the
+    document stays PDF/UA-1 + PDF/A-2a."""
+    from sipdocs.resources import forms_dir
+
+    national = forms_dir() / "national"
+    pack = tmp_path / "egen"
+    (pack / "assets").mkdir(parents=True)
+    (pack / "pack.toml").write_text('id = "egen"\nname = "Egen"\nversion = "1.0"\nextends = "national"\n',
+                                    encoding="utf-8")
+    css = (national / "style.css").read_text(encoding="utf-8")
+    css = re.sub(r'@font-face \{\s*font-family: "SIP Form Sans";[^}]*\}', "", css)
+    css = css.replace('font-family: "SIP Form Sans"; ', "")
+    assert "SIP Form Sans" not in css
+    (pack / "style.css").write_text(css, encoding="utf-8")
+    shutil.copytree(national / "assets" / "fonts", pack / "assets" / "fonts")  # the stylesheet's own fonts
+    pdf = RENDERER.render(load_sample("consent"), ("pdf",), pack=str(pack))["pdf"]
+    font = _form_font(pdf)
+    assert font["name"] == "/SIPFormSans" and font["program"] == (national / "assets/fonts/SIPFormSans.ttf").read_bytes()
+    assert conformance_failures(pdf, tmp_path / "egen.pdf") == []
