@@ -1048,9 +1048,11 @@ class HtmlWriter:
         self.w(i, "</section>{% endif %}")
 
     def _checkboxes(self, b: Checkboxes, i: int) -> None:
-        # appearance: auto (style.css) makes WeasyPrint write a real check box form field
+        # appearance: auto (style.css) makes WeasyPrint write a real check box form field, in
+        # the line of its label (no space between them: the box's margin is the gap, so a
+        # wrapped label lines up under its first line)
         self.w(i, '<ul class="choices">{% for ' + b.loop + ' %}<li><input type="checkbox" name="{{ '
-               + b.name + ' }}" title="{{ ' + (b.title or b.label) + ' }}"{% if ' + b.checked + ' %} checked{% endif %}> {{ '
+               + b.name + ' }}" title="{{ ' + (b.title or b.label) + ' }}"{% if ' + b.checked + ' %} checked{% endif %}>{{ '
                + b.label + " }}</li>{% endfor %}</ul>")
 
     def _signaturefields(self, b: SignatureFields, i: int) -> None:

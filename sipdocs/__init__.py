@@ -49,6 +49,7 @@ _LAZY = {
     "merge_pdfs": ("pdfpost", "merge_pdfs"),
     "encrypt_pdf": ("pdfpost", "encrypt_pdf"),
     "read_consent": ("consent_form", "read_consent"),
+    "read_consents": ("consent_form", "read_consents"),
     "bulk": ("bulk.runner", "bulk"),
 }
 
@@ -81,6 +82,7 @@ __all__ = [
     "merge_pdfs",
     "encrypt_pdf",
     "read_consent",
+    "read_consents",
     "bulk",
     "Renderer",
     "RenderOptions",

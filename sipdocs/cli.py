@@ -160,13 +160,14 @@ def _pdf_password(lang: str) -> str:
 @click.option("--name", "name_pattern", default=None,
               help="File name pattern, e.g. '{kind}-{case_id}-{date}'. Fields: kind, date, hash, "
                    "case_id, lang, pack, title. Default: {kind}-{date}-{hash}.")
-@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1+a-2a", "plain"]), default="pdf/ua-1+a-2a",
-              show_default=True, help="Accessible + archivable PDF, or a plain PDF (needed for --encrypt).")
+@click.option("--pdf-variant", type=click.Choice(["auto", "pdf/ua-1+a-2a", "pdf/ua-1", "plain"]), default="auto",
+              show_default=True, help="auto: accessible + archivable (pdf/ua-1+a-2a), or accessible "
+                                      "(pdf/ua-1) with --encrypt; plain: an untagged PDF.")
 @click.option("--merge-pdf", "merge_pdf", default=None, type=click.Path(dir_okay=False),
               help="Also write all documents as one PDF packet (one bookmark per document).")
 @click.option("--encrypt", is_flag=True,
-              help=f"Encrypt PDFs with AES-256; password from ${PASSWORD_ENV} or a prompt. "
-                   "Needs --pdf-variant plain (PDF/A forbids encryption).")
+              help=f"Encrypt PDFs with AES-256; password from ${PASSWORD_ENV} or a prompt. The PDF "
+                   "stays tagged PDF/UA-1 but does not claim PDF/A (which forbids encryption).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def render(files: tuple[str, ...], outdir: str, to: str | None, pack: str | None, doc_lang: str | None,
            name_pattern: str | None, pdf_variant: str, merge_pdf: str | None, encrypt: bool,
@@ -183,10 +184,12 @@ def render(files: tuple[str, ...], outdir: str, to: str | None, pack: str | None
 
     lang = _lang(None)
     formats = _formats(to) if to is not None else (() if merge_pdf else ("docx",))
-    if encrypt and pdf_variant != "plain":
+    if encrypt and pdf_variant == "pdf/ua-1+a-2a":
         raise click.UsageError(_t(
-            lang, "PDF/A tillåter inte kryptering: lägg till --pdf-variant plain för att kryptera.",
-            "PDF/A forbids encryption: add --pdf-variant plain to encrypt."))
+            lang, "PDF/A tillåter inte kryptering: utelämna --pdf-variant (krypterad PDF blir pdf/ua-1) "
+                  "eller välj pdf/ua-1 eller plain.",
+            "PDF/A forbids encryption: leave out --pdf-variant (an encrypted PDF is pdf/ua-1) "
+            "or choose pdf/ua-1 or plain."))
     password = _pdf_password(lang) if encrypt else None
     renderer = Renderer(RenderOptions(pdf_variant=pdf_variant, pdf_password=password))
     failed = False

@@ -1,13 +1,14 @@
-"""``sipdocs consent read``: a filled-in consent PDF back to a consent input."""
+"""``sipdocs consent read``: a filled-in consent PDF (or a packet) back to consent input."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
 
-from .cli import EXIT_INVALID, EXIT_OK, _lang, _print_result, _State, cli
+from .cli import EXIT_INVALID, EXIT_OK, PASSWORD_ENV, _lang, _print_result, _State, _t, cli
 
 
 @cli.group()
@@ -17,30 +18,50 @@ def consent() -> None:
 
 @consent.command("read")
 @click.argument("pdf", type=click.Path(dir_okay=False, exists=True))
-@click.option("--input", "base", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="The consent input the form was made from; the answers are applied to it.")
+@click.option("--input", "bases", type=click.Path(dir_okay=False, exists=True), multiple=True,
+              help="The consent input the form was made from; the answers are applied to it. "
+                   "For a packet read whole: once per consent, in the packet's order.")
+@click.option("--document", type=click.IntRange(min=1), default=None,
+              help="In a packet, read only the consent that is document N (1 = the first).")
+@click.option("--password", "ask_password", is_flag=True,
+              help=f"Ask for the password of an encrypted PDF (or set ${PASSWORD_ENV}; never on the command line).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the consent JSON here (default: standard output).")
 @click.option("--force", is_flag=True, help="Overwrite --output.")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default=None, help="Language of messages.")
-def read(pdf: str, base: str | None, output: str | None, force: bool, lang: str | None) -> None:
+def read(pdf: str, bases: tuple[str, ...], document: int | None, ask_password: bool, output: str | None,
+         force: bool, lang: str | None) -> None:
     """Read the answers of a filled consent PDF into consent JSON, and validate it.
 
-    The JSON is printed (or written with -o); problems — e.g. what is missing when no
-    --input is given — are reported on standard error. Exit code 0 when the result
-    validates, 3 otherwise.
+    The JSON is printed (or written with -o): one object for a consent, a list of
+    objects for a packet that holds several consents (or one with --document N).
+    Problems — e.g. what is missing when no --input is given — are reported on standard
+    error, per document of a packet. Exit code 0 when every consent read validates, 3
+    otherwise.
     """
-    from .consent_form import read_consent
+    from .consent_form import read_consent, read_consents
     from .inputs import load_input
     from .output import atomic_write
 
     lang = _lang(lang)
-    result = read_consent(pdf, load_input(base) if base else None)
-    text = json.dumps(result.data, ensure_ascii=False, indent=2)
+    password = os.environ.get(PASSWORD_ENV) or None
+    if ask_password and not password:
+        password = click.prompt(_t(lang, "Lösenord för PDF", "PDF password"), hide_input=True, err=True)
+    inputs = [load_input(path) for path in bases]
+    if document is not None or len(inputs) == 1:
+        if len(inputs) > 1:
+            raise click.UsageError(_t(lang, "Ange ett --input med --document.", "Give one --input with --document."))
+        results = [read_consent(pdf, inputs[0] if inputs else None, password=password, document=document)]
+    else:
+        results = read_consents(pdf, inputs or None, password=password)
+    data = results[0].data if len(results) == 1 else [result.data for result in results]
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     if output:
         atomic_write(output, (text + "\n").encode("utf-8"), force=force)
     else:
         click.echo(text)
-    if result.issues:
-        _print_result(pdf, result.ok, result.issues, lang, _State.debug, err=True)
-    sys.exit(EXIT_OK if result.ok else EXIT_INVALID)
+    for result in results:
+        where = pdf if result.document is None else f"{pdf} ({_t(lang, 'dokument', 'document')} {result.document})"
+        if result.issues or result.document is not None:
+            _print_result(where, result.ok, result.issues, lang, _State.debug, err=True)
+    sys.exit(EXIT_OK if all(result.ok for result in results) else EXIT_INVALID)

@@ -12,6 +12,15 @@ The form holds only the answers, never a hidden copy of the case: the rest of th
 consent (child, information covered, validity …) comes from the original input when it
 is given (``base``). Without it, the result is validated as it is and the issues say
 exactly what is missing.
+
+**Packets.** In a packet (:func:`sipdocs.pdfpost.merge_pdfs`) each document's fields sit
+under a parent field named after its place in the packet, ``doc2.purpose.establish_sip``,
+so two consents never share a field. :func:`read_consents` reads every consent in a file;
+:func:`read_consent` reads one, and asks which (``document``) when a packet holds several.
+
+**Encrypted files** are opened with their password (``password``); without one the error is
+``pdf.password_missing``, with a wrong one ``pdf.password_wrong``. The password is never part
+of a message.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .errors import InputError, Issue, PostprocessError
 from .messages import make_issue
@@ -33,10 +42,15 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%
 
 @dataclass(frozen=True)
 class ConsentReadResult:
-    """The consent read from a form: ``data`` (a consent input) and its validation."""
+    """The consent read from a form: ``data`` (a consent input) and its validation.
+
+    ``document`` is the consent's place in a packet (1 = the packet's first document), or
+    ``None`` for a file that is one consent.
+    """
 
     data: dict[str, Any]
     validation: ValidationResult
+    document: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -47,13 +61,38 @@ class ConsentReadResult:
         return self.validation.issues
 
 
-def form_fields(pdf: bytes) -> dict[str, dict[str, Any]]:
-    """Name → {"value", "label"} of every form field (pypdf)."""
+_FORM_FIELD = re.compile(r"(?:doc(\d+)\.)?((?:purpose|party|person)\..+)")
+
+
+def _reader(pdf: bytes, password: str | None) -> Any:
+    """A pypdf reader, decrypted when the file is encrypted (see the module docstring)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(pdf))
+        if reader.is_encrypted and not reader.decrypt(password or ""):
+            if password:
+                raise InputError("The password does not open the encrypted PDF",
+                                 message_sv="Lösenordet öppnar inte den krypterade PDF-filen",
+                                 code="pdf.password_wrong")
+            raise InputError(
+                "The PDF is encrypted: give its password (SIPDOCS_PDF_PASSWORD or --password)",
+                message_sv="PDF-filen är krypterad: ange lösenordet (SIPDOCS_PDF_PASSWORD eller --password)",
+                code="pdf.password_missing")
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise InputError("The file is not a readable PDF form",
+                         message_sv="Filen är inte ett läsbart PDF-formulär",
+                         code="consent_form.unreadable") from exc
+    return reader
+
+
+def form_fields(pdf: bytes, password: str | None = None) -> dict[str, dict[str, Any]]:
+    """Fully qualified name → {"value", "label"} of every form field (pypdf)."""
+    from pypdf.errors import PyPdfError
+
+    reader = _reader(pdf, password)
+    try:
         fields = reader.get_fields() or {}
     except (PyPdfError, ValueError, KeyError) as exc:
         raise InputError("The file is not a readable PDF form",
@@ -66,7 +105,20 @@ def form_fields(pdf: bytes) -> dict[str, dict[str, Any]]:
     return out
 
 
+def consent_forms(fields: Mapping[str, dict[str, Any]]) -> dict[int | None, dict[str, dict[str, Any]]]:
+    """The consent fields of a file, per document: ``{None: fields}`` for one consent, or
+    ``{2: fields, 4: fields}`` for the consents in a packet (names without the ``docN.`` part)."""
+    forms: dict[int | None, dict[str, dict[str, Any]]] = {}
+    for name, field in fields.items():
+        match = _FORM_FIELD.fullmatch(name)
+        if match:
+            document = int(match.group(1)) if match.group(1) else None
+            forms.setdefault(document, {})[match.group(2)] = field
+    return dict(sorted(forms.items(), key=lambda item: item[0] or 0))
+
+
 def _checked(field: Mapping[str, Any] | None) -> bool:
+    """A check box is checked in any state but Off (forms from earlier sipdocs versions say ``/on``)."""
     return bool(field) and field["value"] not in (None, "", "/Off", "Off")
 
 
@@ -80,29 +132,84 @@ def _parse_date(text: str) -> str | None:
     return None
 
 
+def _read_bytes(source: bytes | str | os.PathLike[str]) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    try:
+        with open(source, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise InputError(f"Cannot read {os.fspath(source)}", message_sv=f"Kan inte läsa {os.fspath(source)}",
+                         code="input.not_found") from exc
+
+
+def _forms_of(source: bytes | str | os.PathLike[str], password: str | None) -> dict[int | None, dict[str, Any]]:
+    forms = consent_forms(form_fields(_read_bytes(source), password))
+    if not forms:
+        raise InputError("The PDF has no sipdocs consent form fields",
+                         message_sv="PDF-filen saknar sipdocs samtyckesfält", code="consent_form.no_fields")
+    return forms
+
+
+def read_consents(source: bytes | str | os.PathLike[str], bases: Sequence[Mapping[str, Any] | None] | None = None,
+                  pack: str | None = None, *, password: str | None = None) -> list[ConsentReadResult]:
+    """Read every consent form in a file: one for a consent, each consent's in a packet.
+
+    :param bases: the consent inputs the forms were made from, one per consent in the
+        file's order (or none).
+    :raises InputError: not a sipdocs consent form (``consent_form.no_fields``), a count of
+        ``bases`` that is not the count of consents (``consent_form.input_count``), or an
+        encrypted file without its password (``pdf.password_missing``, ``pdf.password_wrong``).
+    """
+    forms = _forms_of(source, password)
+    bases = list(bases or [])
+    if bases and len(bases) != len(forms):
+        raise InputError(
+            f"The file holds {len(forms)} consent form(s) but {len(bases)} input(s) were given",
+            message_sv=f"Filen innehåller {len(forms)} samtyckesformulär men {len(bases)} indatafiler angavs",
+            code="consent_form.input_count")
+    return [_apply(fields, bases[i] if bases else None, pack, document)
+            for i, (document, fields) in enumerate(forms.items())]
+
+
 def read_consent(source: bytes | str | os.PathLike[str], base: Mapping[str, Any] | None = None,
-                 pack: str | None = None) -> ConsentReadResult:
+                 pack: str | None = None, *, password: str | None = None,
+                 document: int | None = None) -> ConsentReadResult:
     """Read a filled consent form.
 
     :param source: the PDF (bytes or path).
     :param base: the consent input the form was made from; the form's answers are
         applied to it (purposes, parties kept, names and dates of those consenting).
+    :param password: the password of an encrypted PDF.
+    :param document: in a packet, the place of the consent to read (1 = the first document);
+        needed when the packet holds more than one consent.
     :returns: the consent input and its validation (every missing or wrong field is an issue).
-    :raises InputError: the file is not a PDF form made by sipdocs.
+    :raises InputError: the file is not a PDF form made by sipdocs (``consent_form.no_fields``),
+        holds several consents and no ``document`` was chosen (``consent_form.several_forms``),
+        has no consent at ``document`` (``consent_form.no_such_document``), or is encrypted and
+        ``password`` is missing or wrong (``pdf.password_missing``, ``pdf.password_wrong``).
     """
-    if isinstance(source, bytes):
-        pdf = source
-    else:
-        try:
-            with open(source, "rb") as fh:
-                pdf = fh.read()
-        except OSError as exc:
-            raise InputError(f"Cannot read {os.fspath(source)}", message_sv=f"Kan inte läsa {os.fspath(source)}",
-                             code="input.not_found") from exc
-    fields = form_fields(pdf)
-    if not any(re.match(r"(purpose|party|person)\.", name) for name in fields):
-        raise InputError("The PDF has no sipdocs consent form fields",
-                         message_sv="PDF-filen saknar sipdocs samtyckesfält", code="consent_form.no_fields")
+    forms = _forms_of(source, password)
+    if document is None:
+        if len(forms) > 1:
+            places = ", ".join(str(d) for d in forms)
+            raise InputError(
+                f"The packet holds {len(forms)} consent forms (documents {places}); choose one "
+                "(--document N), or read them all",
+                message_sv=f"Paketet innehåller {len(forms)} samtyckesformulär (dokument {places}); välj ett "
+                           "(--document N) eller läs alla",
+                code="consent_form.several_forms")
+        document = next(iter(forms))
+    elif document not in forms:
+        raise InputError(f"Document {document} of the file is not a consent form",
+                         message_sv=f"Dokument {document} i filen är inget samtyckesformulär",
+                         code="consent_form.no_such_document")
+    return _apply(forms[document], base, pack, document)
+
+
+def _apply(fields: Mapping[str, dict[str, Any]], base: Mapping[str, Any] | None, pack: str | None,
+           document: int | None) -> ConsentReadResult:
+    """The answers of one consent form applied to ``base`` (see :func:`read_consent`)."""
     data: dict[str, Any] = copy.deepcopy(dict(base)) if base else {"kind": "consent"}
     data["kind"] = "consent"
     extra: list[Issue] = []
@@ -148,19 +255,29 @@ def read_consent(source: bytes | str | os.PathLike[str], base: Mapping[str, Any]
     if extra:
         issues = tuple(sorted((*result.issues, *extra), key=lambda i: (i.pointer, i.code)))
         result = ValidationResult(result.kind, result.pack, issues, result.data, result.derived)
-    return ConsentReadResult(data=data, validation=result)
+    return ConsentReadResult(data=data, validation=result, document=document)
 
 
-def fill_consent_form(pdf: bytes, values: Mapping[str, str | bool]) -> bytes:
-    """Fill the consent form's fields (tests, demos): text values, ``True``/``False`` for boxes."""
+def fill_consent_form(pdf: bytes, values: Mapping[str, str | bool], *, flatten: bool = False) -> bytes:
+    """Fill the consent form's fields (tests, demos): text values, ``True``/``False`` for boxes.
+
+    A box is set to the state its own appearances name for "checked" (``/On`` in sipdocs
+    forms). With ``flatten`` the filled-in appearances become page content and the fields go.
+    """
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
     try:
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-        mapped = {k: ("/on" if v is True else "/Off" if v is False else v) for k, v in values.items()}
+        on_states = _on_states(writer)
+        mapped = {k: (on_states.get(k, "/On") if v is True else "/Off" if v is False else v)
+                  for k, v in values.items()}
         for page in writer.pages:
-            writer.update_page_form_field_values(page, mapped, auto_regenerate=False)
+            if "/Annots" in page:
+                writer.update_page_form_field_values(page, mapped, auto_regenerate=False, flatten=flatten)
+        if flatten:
+            writer.remove_annotations(subtypes="/Widget")
+            writer.root_object.pop("/AcroForm", None)
         out = io.BytesIO()
         writer.write(out)
     except PyPdfError as exc:
@@ -168,3 +285,26 @@ def fill_consent_form(pdf: bytes, values: Mapping[str, str | bool]) -> bytes:
                                code="consent_form.fill_failed") from exc
     return out.getvalue()
 
+
+def _on_states(writer: Any) -> dict[str, str]:
+    """Fully qualified name → the "checked" appearance state of every check box."""
+    out = {}
+    for page in writer.pages:
+        for annot in page.get("/Annots", []):
+            widget = annot.get_object()
+            states = widget.get("/AP", {}).get("/N", {})
+            if widget.get("/FT") == "/Btn" and hasattr(states, "keys"):
+                on = [str(state) for state in states.keys() if state != "/Off"]
+                if on:
+                    out[_qualified_name(widget)] = on[0]
+    return out
+
+
+def _qualified_name(field: Any) -> str:
+    parts = []
+    while field is not None:
+        if "/T" in field:
+            parts.append(str(field["/T"]))
+        parent = field.get("/Parent")
+        field = parent.get_object() if parent is not None else None
+    return ".".join(reversed(parts))

@@ -10,8 +10,22 @@ its own ``/Lang``), form fields are carried over (``Pdf.add_pages_from``), the f
 are kept with the packet title, and one bookmark points at the first page of each
 document, with that document's own heading bookmarks nested under it. The result is re-checked in the tests with both conformance checkers.
 
+**Form fields stay apart.** Two consents in one packet have fields of the same names
+(``purpose.establish_sip``); merged as they are, qpdf renames the second one's to
+``purpose.establish_sip+1`` and a reader of the packet mixes the two forms up. Each
+document's fields are therefore nested under a parent field named after the document's
+place in the packet — ``doc2.purpose.establish_sip`` — so every name is unique and says
+which document it belongs to (:func:`sipdocs.consent_form.read_consents` reads them back).
+
+**Bookmarks.** Each document's own outline starts with its title heading (the ``h1``), which
+is also the document's bookmark in the packet; that heading's bookmark is not repeated under
+it (no "Avslut av SIP › Avslut av SIP › …"), its sections come directly under the document.
+
 **Encryption** is AES-256 only (pypdf defaults to RC4, which must never be used) and is
-refused for PDF/A output: the standard forbids encryption.
+refused for a file that claims PDF/A (the standard forbids encryption); render with the
+``pdf/ua-1`` variant instead, which keeps the tagging, language, title and XMP. Every
+permission stays granted — the password keeps the document from the wrong people, not
+from its readers: assistive technology may extract text (bit 10), forms may be filled.
 """
 
 from __future__ import annotations
@@ -43,10 +57,15 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
         nums = pikepdf.Array()
         next_key = 0
         starts = []
-        for src in sources:
+        fields = pikepdf.Array()
+        form_resources: dict[str, object] = {}
+        for number, src in enumerate(sources, start=1):
+            parent = _detach_fields(src, f"doc{number}", form_resources)
             start = len(out.pages)
             starts.append(start)
-            out.add_pages_from(src)  # keeps form fields (renamed on collision)
+            out.add_pages_from(src)  # the widgets come with the pages, and with them their fields
+            if parent is not None:
+                fields.append(out.copy_foreign(parent))
             offset = next_key
             root = src.Root.get("/StructTreeRoot")
             if root is not None:
@@ -84,23 +103,152 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
             out.Root.Lang = first.Root.Lang
         if "/OutputIntents" in first.Root:
             out.Root.OutputIntents = _copy(out, first.Root.OutputIntents)
-        if "/AcroForm" in out.Root:
-            out.Root.AcroForm.NeedAppearances = False  # PDF/A: the widgets bring their appearances
+        if len(fields):
+            out.Root.AcroForm = out.make_indirect(pikepdf.Dictionary(
+                Fields=fields, NeedAppearances=False,  # PDF/A: the widgets bring their appearances
+                **{key[1:]: _copy(out, value) for key, value in form_resources.items()}))
         _copy_metadata(first, out, title)
         if "/Outlines" in out.Root:  # newer pikepdf copies each source's outline flat; we nest them
             del out.Root.Outlines
         with out.open_outline() as outline:
             for (name, _), start, src in zip(items, starts, sources):
                 top = pikepdf.OutlineItem(name, start)
-                top.children.extend(_rebased_outline(src, start))
+                top.children.extend(_without_title(_rebased_outline(src, start), name, start))
                 outline.root.append(top)
-        buf = io.BytesIO()
-        out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 min_version=max(src.pdf_version for src in sources))
-        return buf.getvalue()
+        return _save_unambiguous(out, min_version=max(src.pdf_version for src in sources))
     except pikepdf.PdfError as exc:
         raise PostprocessError("Could not merge the PDF files", message_sv="Kunde inte slå ihop PDF-filerna",
                                code="pdf.merge_failed") from exc
+
+
+def _save_unambiguous(out: object, min_version: str) -> bytes:
+    """Save so that no stream's data ends with CR (byte 0x0D).
+
+    qpdf writes ``data LF endstream``; data that happens to end with CR then reads as
+    ``CR LF endstream``, and a PDF/A checker that takes the CR LF for the end-of-line marker
+    counts one byte less than ``/Length`` (PDFA2A-STREAM-LENGTH-001). A Flate stream ends
+    with the Adler-32 checksum of its content, so about one in 256 does, whatever the
+    compression level, and a packet of a few hundred streams often has one. qpdf keeps the
+    Flate streams it is given but compresses the others itself, so the content is what can
+    change:
+
+    1. content streams, form XObjects and character maps get a line break at their end, and
+       font programs zero bytes after their last table (``/Length1`` updated) — none of it
+       drawn or read — until their compressed data no longer ends with CR;
+    2. if a stream that cannot be padded is left (an image, a colour profile, or one of the
+       object streams qpdf makes while saving), the packet is saved with every stream exactly
+       as it is in the objects: unfiltered ones compressed here, and the one ending with CR
+       given an ``ASCIIHexDecode`` filter in front of its own (the same content, written as
+       hexadecimal digits that end with ``>``); object streams are then left uncompressed.
+
+    Deterministic: the same documents always take the same path.
+    """
+    data = _save(out, min_version, compress=True)
+    if b"\r\nendstream" in data and _pad_streams(out):
+        data = _save(out, min_version, compress=True)
+    if b"\r\nendstream" not in data:
+        return data
+    import binascii
+    import zlib
+
+    import pikepdf
+
+    for obj in out.objects:  # type: ignore[attr-defined]
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == pikepdf.Name.Metadata:
+            continue
+        if "/Filter" not in obj:
+            obj.write(zlib.compress(obj.read_raw_bytes(), 6), filter=pikepdf.Name.FlateDecode)
+        raw = obj.read_raw_bytes()
+        if not raw.endswith(b"\r"):
+            continue
+        filters = obj.Filter if isinstance(obj.Filter, pikepdf.Array) else [obj.Filter]
+        parms = obj.get("/DecodeParms")
+        parms = None if parms is None else list(parms) if isinstance(parms, pikepdf.Array) else [parms]
+        obj.write(binascii.hexlify(raw) + b">", filter=[pikepdf.Name.ASCIIHexDecode, *filters],
+                  decode_parms=None if parms is None else [pikepdf.Object.parse(b"null"), *parms])
+    return _save(out, min_version, compress=False)
+
+
+def _pad_streams(out: object) -> bool:
+    """Step 1 of :func:`_save_unambiguous`; whether any stream was changed."""
+    import zlib
+
+    import pikepdf
+
+    changed = False
+    for obj in out.objects:  # type: ignore[attr-defined]
+        if not isinstance(obj, pikepdf.Stream) or "/DecodeParms" in obj:
+            continue
+        kind = obj.get("/Type")
+        if kind in (pikepdf.Name.Metadata, pikepdf.Name.XRef, pikepdf.Name.ObjStm) \
+                or obj.get("/Subtype") == pikepdf.Name.Image or "/N" in obj:  # images, colour profiles
+            continue
+        filters = obj.get("/Filter")
+        if filters is None:  # qpdf compresses it: its last byte is the checksum's
+            content = obj.read_raw_bytes()
+            if zlib.adler32(content) & 0xFF != 0x0D:
+                continue
+        elif filters == pikepdf.Name.FlateDecode and obj.read_raw_bytes().endswith(b"\r"):
+            content = obj.read_bytes()
+        else:
+            continue
+        pad = b"\0" if "/Length1" in obj else b"\n"  # a font program, or text-like content
+        while zlib.adler32(content) & 0xFF == 0x0D:
+            content += pad
+        obj.write(zlib.compress(content, 6), filter=pikepdf.Name.FlateDecode)
+        if "/Length1" in obj:
+            obj.Length1 = len(content)
+        changed = True
+    return changed
+
+
+def _save(out: object, min_version: str, *, compress: bool) -> bytes:
+    import pikepdf
+
+    buf = io.BytesIO()
+    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,  # type: ignore[attr-defined]
+             min_version=min_version, compress_streams=compress)
+    return buf.getvalue()
+
+
+def _detach_fields(src: object, name: str, resources: dict[str, object]) -> object | None:
+    """Nest a document's form fields under one new parent field ``name`` and take the AcroForm
+    off the document, so that its pages are copied with their widgets and fields as they are.
+
+    (``Pdf.add_pages_from`` would otherwise carry the document's field tree once per page
+    that has a widget, renaming each later copy ``doc1+1``; see the module docstring.) The
+    first ``/DR`` and ``/DA`` seen (the form font) are kept in ``resources`` for the packet.
+    Returns the parent field, or None for a document without fields.
+    """
+    import pikepdf
+
+    form = src.Root.get("/AcroForm")  # type: ignore[attr-defined]
+    if form is None:
+        return None
+    for key in ("/DR", "/DA"):
+        if key in form and key not in resources:
+            resources[key] = form[key]
+    fields = list(form.get("/Fields") or [])
+    del src.Root.AcroForm  # type: ignore[attr-defined]
+    if not fields:
+        return None
+    parent = src.make_indirect(pikepdf.Dictionary(T=pikepdf.String(name), Kids=pikepdf.Array(fields)))  # type: ignore[attr-defined]
+    for field in fields:
+        field.Parent = parent
+    return parent
+
+
+def _without_title(items: list, title: str, start: int) -> list:
+    """A document's bookmarks without the one for its title heading on its first page (that
+    heading is the document's own bookmark in the packet): its children take its place."""
+    if items and items[0].title.strip() == title.strip() and _page_of(items[0]) == start:
+        return [*items[0].children, *items[1:]]
+    return items
+
+
+def _page_of(item: object) -> int | None:
+    destination = getattr(item, "destination", None)  # a page number: the items are ours
+    return destination if isinstance(destination, int) else None
 
 
 def _rebased_outline(src: object, start: int) -> list:
@@ -185,23 +333,31 @@ def is_pdfa(pdf: bytes) -> bool:
 def encrypt_pdf(pdf: bytes, password: str) -> bytes:
     """Encrypt with AES-256 (PDF 2.0 security handler, /V 5 /R 6). Never RC4.
 
-    :raises PostprocessError: ``pdf.encrypt_conflicts_pdfa`` for a PDF/A file (encryption is
-        forbidden by PDF/A; render with ``pdf_variant="plain"``), or ``pdf.encrypt_failed``.
+    Everything in the file is kept (structure tree, language, XMP, form fields) and every
+    permission granted, accessibility extraction among them (see the module docstring).
+
+    :raises PostprocessError: ``pdf.encrypt_conflicts_pdfa`` for a file claiming PDF/A
+        (encryption is forbidden by PDF/A; render with ``pdf_variant="pdf/ua-1"``),
+        ``pdf.password_missing`` for an empty password, or ``pdf.encrypt_failed``.
     """
     if not password:
         raise PostprocessError("An empty password is not allowed", message_sv="Ett tomt lösenord är inte tillåtet",
                                code="pdf.password_missing")
     if is_pdfa(pdf):
         raise PostprocessError(
-            "PDF/A forbids encryption: render with the plain PDF variant (--pdf-variant plain) to encrypt",
-            message_sv="PDF/A tillåter inte kryptering: rendera med vanlig PDF (--pdf-variant plain) för att kryptera",
+            "PDF/A forbids encryption: render with the pdf/ua-1 variant (the default when encrypting) to encrypt",
+            message_sv="PDF/A tillåter inte kryptering: rendera med varianten pdf/ua-1 (standard vid kryptering) "
+                       "för att kryptera",
             code="pdf.encrypt_conflicts_pdfa")
     from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import UserAccessPermissions
     from pypdf.errors import DependencyError, PyPdfError
 
     try:
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-        writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
+        # every permission (reserved bits set as ISO 32000-1 Table 22 asks), bit 10 among them
+        writer.encrypt(user_password=password, owner_password=None,
+                       permissions_flag=UserAccessPermissions.all(), algorithm="AES-256")
         buf = io.BytesIO()
         writer.write(buf)
     except DependencyError as exc:

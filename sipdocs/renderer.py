@@ -20,6 +20,7 @@ from .errors import InvalidInputError, Issue, RenderError
 from .inputs import load_input
 from .output import atomic_write, format_name
 from .packs import Pack, load_pack
+from .pdf_variants import resolve_variant
 from .backends import FORMATS, Backend, RenderJob, RenderOptions, create_backend
 from .limits import time_limit
 from .validation import validate
@@ -108,13 +109,8 @@ class Renderer:
     def __init__(self, options: RenderOptions | None = None, *, pack: str | Pack | None = None,
                  lang: str | None = None) -> None:
         self.options = options or RenderOptions()
-        if self.options.pdf_password and self.options.pdf_variant != "plain":
-            from .errors import PostprocessError
-
-            raise PostprocessError(
-                "PDF/A forbids encryption: use pdf_variant='plain' (--pdf-variant plain) to encrypt",
-                message_sv="PDF/A tillåter inte kryptering: använd vanlig PDF (--pdf-variant plain) för att kryptera",
-                code="pdf.encrypt_conflicts_pdfa")
+        # the variant each PDF gets; a contradiction (PDF/A with a password) fails here, at once
+        self.pdf_variant = resolve_variant(self.options.pdf_variant, encrypted=bool(self.options.pdf_password))
         self.default_pack = pack
         self.default_lang = lang
         self._backends: dict[str, Backend] = {}
@@ -197,7 +193,9 @@ def render_packet(sources: Iterable[Mapping[str, Any] | str | os.PathLike[str] |
     from .pdfpost import encrypt_pdf, merge_pdfs
 
     renderer = renderer or Renderer()
-    plain = Renderer(RenderOptions(**{**renderer.options.__dict__, "pdf_password": None}),
+    # an encrypted packet is made of documents in the variant an encrypted document has
+    plain = Renderer(RenderOptions(**{**renderer.options.__dict__, "pdf_password": None,
+                                      "pdf_variant": renderer.pdf_variant}),
                      pack=renderer.default_pack, lang=renderer.default_lang) if renderer.options.pdf_password \
         else renderer
     results = [plain.render(src, ("pdf",), pack, lang) for src in sources]

@@ -406,6 +406,38 @@ def test_packet_keeps_tags_and_conformance(tmp_path):
     assert reader.metadata.title == "SIP – dokument"
 
 
+def test_no_stream_of_a_packet_ends_with_cr(tmp_path):
+    """qpdf writes `data LF endstream`; data ending with CR then reads as CR LF and a PDF/A
+    checker counts one byte less than /Length (PDFA2A-STREAM-LENGTH-001) — one compressed
+    stream in 256, so many packets failed. Such streams get a harmless line break (or are
+    written exactly as they are, see pdfpost._save_unambiguous)."""
+    import zlib
+
+    import pikepdf
+
+    def content(i: int) -> bytes:  # a zlib stream ends with its Adler-32 checksum: vary the bytes
+        return b"0 0 m %d 0 l S\n" % i + b"%" * (i % 97)
+
+    number = next(i for i in range(100_000) if zlib.compress(content(i), 6).endswith(b"\r"))
+    src = pikepdf.new()
+    src.add_blank_page()
+    contents = pikepdf.Stream(src, b"")
+    contents.write(zlib.compress(content(number), 6), filter=pikepdf.Name.FlateDecode)
+    src.pages[0].Contents = src.make_indirect(contents)
+    buf = io.BytesIO()
+    src.save(buf)
+    packet = sipdocs.merge_pdfs([("a", buf.getvalue()), ("b", render_pdf(load_sample("consent")))])
+    assert b"\r\nendstream" not in packet
+    with pikepdf.open(io.BytesIO(packet)) as pdf:
+        assert pdf.pages[0].Contents.read_bytes().rstrip(b"\n") == content(number)  # a line break more
+        assert not [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.read_raw_bytes().endswith(b"\r")]
+    # a real packet whose first save had a stream ending with CR (an object stream, as it happens)
+    first = load_sample("consent")
+    packet, _ = sipdocs.render_packet([first, load_sample("closure"), first])
+    assert b"\r\nendstream" not in packet
+    assert conformance_failures(packet, tmp_path / "packet.pdf") == []
+
+
 def test_cli_merge_pdf(run_cli, tmp_path):
     target = tmp_path / "packet.pdf"
     code, _, _ = run_cli("render", str(SAMPLES / "invitation.json"), str(SAMPLES / "consent.json"),
@@ -414,31 +446,102 @@ def test_cli_merge_pdf(run_cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["packet.pdf"]
 
 
-def test_encryption_is_aes_256_and_needs_the_password(run_cli, tmp_path, monkeypatch):
+def ua_failures(data: bytes, path: Path) -> list[str]:
+    """PDF/UA-1 checks only (page-validation and pdfua), for files that do not claim PDF/A."""
+    import page
+    import pdfua
+
+    report = page.validate_pdf_bytes(data, profile=page.ValidationProfile.PDF_UA_1)
+    failures = [f"PDF_UA_1: {f.rule_id} {f.message}" for f in report.failures]
+    path.write_bytes(data)
+    report = pdfua.validate(str(path))
+    return failures + [f"pdfua: {f.rule_id} {f.message}" for o in report.outcomes for f in o.findings
+                       if f.severity.name in ("ERROR", "WARNING")]
+
+
+def decrypted(data: bytes, password: str) -> bytes:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data), password=password) as pdf:
+        buf = io.BytesIO()
+        pdf.save(buf)
+    return buf.getvalue()
+
+
+def assert_accessible_not_pdfa(data: bytes, tmp_path: Path) -> None:
+    """Tagged PDF/UA-1 with language, title and XMP, and no PDF/A identification."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root and root.MarkInfo.Marked and str(root.Lang)
+        assert root.ViewerPreferences.DisplayDocTitle and str(pdf.docinfo.Title)
+        xmp = root.Metadata.read_bytes()
+    assert b'pdfuaid:part="1"' in xmp and b"pdfaid" not in xmp and b"/pdfa/ns/id/" not in xmp
+    assert ua_failures(data, tmp_path / "ua.pdf") == []
+
+
+def test_encryption_is_aes_256_and_keeps_the_pdf_accessible(run_cli, tmp_path, monkeypatch):
+    """--encrypt alone gives AES-256 with the tagging, language, title and XMP kept (only the
+    PDF/A claim goes), a permission for accessibility extraction, and the password nowhere.
+    (It used to need --pdf-variant plain: no structure tree, MarkInfo, Lang or XMP.)"""
     import pypdf
 
     monkeypatch.setenv("SIPDOCS_PDF_PASSWORD", "rätt-lösen")
-    code, _, err = run_cli("render", str(SAMPLES / "plan.json"), "--to", "pdf", "--encrypt", "-o", str(tmp_path))
-    assert code == 2 and "PDF/A" in err  # refused: PDF/A forbids encryption
-    code, out, _ = run_cli("render", str(SAMPLES / "plan.json"), "--to", "pdf", "--encrypt",
-                           "--pdf-variant", "plain", "-o", str(tmp_path))
-    assert code == 0
+    code, _, err = run_cli("render", str(SAMPLES / "plan.json"), "--to", "pdf", "--encrypt",
+                           "--pdf-variant", "pdf/ua-1+a-2a", "-o", str(tmp_path))
+    assert code == 2 and "PDF/A" in err  # asking for PDF/A and encryption is a contradiction
+    code, out, err = run_cli("render", str(SAMPLES / "plan.json"), "--to", "pdf", "--encrypt", "-o", str(tmp_path))
+    assert code == 0, err
     [path] = list(tmp_path.glob("*.pdf"))
     reader = pypdf.PdfReader(path)
     encrypt = reader.trailer["/Encrypt"]
     assert reader.is_encrypted and encrypt["/V"] == 5 and encrypt["/R"] == 6
     assert encrypt["/CF"]["/StdCF"]["/CFM"] == "/AESV3"
+    assert int(encrypt["/P"]) & (1 << 9)  # bit 10: extract text for accessibility
     with pytest.raises(pypdf.errors.FileNotDecryptedError):
         reader.pages[0].extract_text()
     assert reader.decrypt("fel") == 0
     assert reader.decrypt("rätt-lösen") != 0
     assert "Samordnad individuell plan" in reader.pages[0].extract_text()
-    assert "rätt-lösen" not in out
+    assert "rätt-lösen" not in out + err
+    assert_accessible_not_pdfa(decrypted(path.read_bytes(), "rätt-lösen"), tmp_path)
 
 
-def test_api_refuses_encryption_with_pdfa():
+def test_plain_encrypted_pdf_is_still_possible(run_cli, tmp_path, monkeypatch):
+    import pikepdf
+
+    monkeypatch.setenv("SIPDOCS_PDF_PASSWORD", "lösen")
+    code, _, _ = run_cli("render", str(SAMPLES / "plan.json"), "--to", "pdf", "--encrypt",
+                         "--pdf-variant", "plain", "-o", str(tmp_path))
+    assert code == 0
+    [path] = list(tmp_path.glob("*.pdf"))
+    with pikepdf.open(path, password="lösen") as pdf:
+        assert pdf.is_encrypted and "/StructTreeRoot" not in pdf.Root
+
+
+def test_an_encrypted_packet_keeps_its_tags(tmp_path):
+    packet, _ = sipdocs.render_packet([SAMPLES / "invitation.json", SAMPLES / "consent.json"],
+                                      renderer=Renderer(RenderOptions(pdf_password="paket-lösen")))
+    assert_accessible_not_pdfa(decrypted(packet, "paket-lösen"), tmp_path)
+
+
+def test_the_pdf_ua_variant_claims_no_pdfa(tmp_path):
+    blob = Renderer(RenderOptions(pdf_variant="pdf/ua-1")).render(load_sample("consent"), ("pdf",))["pdf"]
+    assert_accessible_not_pdfa(blob, tmp_path)
+
+
+def test_variant_choices_are_checked_at_once():
     with pytest.raises(PostprocessError) as exc:
-        Renderer(RenderOptions(pdf_password="x"))
+        Renderer(RenderOptions(pdf_password="x", pdf_variant="pdf/ua-1+a-2a"))
+    assert exc.value.code == "pdf.encrypt_conflicts_pdfa"
+    with pytest.raises(RenderError) as exc:
+        Renderer(RenderOptions(pdf_variant="pdf/x-4"))
+    assert exc.value.code == "render.unknown_variant"
+    assert Renderer(RenderOptions(pdf_password="x")).pdf_variant == "pdf/ua-1"
+    assert Renderer().pdf_variant == "pdf/ua-1+a-2a"
+    with pytest.raises(PostprocessError) as exc:  # the library function refuses a file claiming PDF/A
+        sipdocs.encrypt_pdf(render_pdf(load_sample("plan")), "x")
     assert exc.value.code == "pdf.encrypt_conflicts_pdfa"
 
 

@@ -23,15 +23,17 @@ class RenderOptions:
 
     :param time_limit: seconds per document before ``render.timeout`` (main thread only).
     :param max_output_bytes: larger outputs fail with ``render.output_too_large``.
-    :param pdf_variant: ``"pdf/ua-1+a-2a"`` (default: accessible and archivable) or ``"plain"``.
+    :param pdf_variant: ``"auto"`` (the default: ``"pdf/ua-1+a-2a"``, accessible and archivable,
+        or ``"pdf/ua-1"`` when encrypting), ``"pdf/ua-1+a-2a"``, ``"pdf/ua-1"`` or ``"plain"``
+        (see :mod:`sipdocs.pdf_variants`).
     :param docx_engine: ``"compiled"`` (fast, the default) or ``"docxtpl"`` (the reference engine).
-    :param pdf_password: encrypt every PDF with AES-256 (needs ``pdf_variant="plain"``:
-        PDF/A forbids encryption).
+    :param pdf_password: encrypt every PDF with AES-256; the PDF stays tagged PDF/UA-1 but
+        cannot claim PDF/A, which forbids encryption.
     """
 
     time_limit: float | None = 60.0
     max_output_bytes: int = 50 * 1024 * 1024
-    pdf_variant: str = "pdf/ua-1+a-2a"
+    pdf_variant: str = "auto"
     docx_engine: str = "auto"
     pdf_password: str | None = field(default=None, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -13,7 +13,10 @@ and PDF/A-2a: WeasyPrint's ``pdf/a-2a`` variant with tags on, then a finisher th
 one *uncompressed* XMP packet carrying both the ``pdfaid`` and the ``pdfuaid``
 identification (WeasyPrint's own variants can only claim one and compress the packet),
 with sipdocs as the producer in both the XMP and the document information dictionary.
-``pdf_variant="plain"`` gives an untagged ordinary PDF.
+``pdf/ua-1`` (what an encrypted PDF is, see :mod:`sipdocs.pdf_variants`) is the same
+tagged document with only the ``pdfuaid`` identification; ``plain`` an untagged ordinary PDF.
+The finisher also completes the form fields (:mod:`.pdf_forms`) and gives font subsets
+tags derived from their content (:mod:`.pdf_fonts`).
 
 **Resources.** :class:`PackFetcher` serves only ``data:`` URIs and files inside the pack's
 folders (canonical paths, so neither ``..`` nor a symlink leads out); anything else stops
@@ -41,13 +44,15 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as ET
 
 from ..errors import BackendUnavailableError, RenderError
+from ..pdf_variants import PLAIN, UA, claims_pdfa, resolve_variant
 from ..templating import html_link, html_mailto, make_environment
 from . import RenderJob, RenderOptions
 from .docx import map_template_error
+from .pdf_fonts import retag_subsets
+from .pdf_forms import finish_form
 from .style_memo import StyleMemo
 
 MEDIA_TYPE = "application/pdf"
-VARIANTS = ("pdf/ua-1+a-2a", "plain")
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XMP_NS = {
     "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
@@ -146,10 +151,7 @@ class PdfBackend:
     media_type = MEDIA_TYPE
 
     def __init__(self, options: RenderOptions) -> None:
-        if options.pdf_variant not in VARIANTS:
-            raise RenderError(f"Unknown PDF variant {options.pdf_variant!r} (known: {', '.join(VARIANTS)})",
-                              message_sv=f"Okänd PDF-variant {options.pdf_variant!r} (finns: {', '.join(VARIANTS)})",
-                              code="render.unknown_variant")
+        self.variant = resolve_variant(options.pdf_variant, encrypted=bool(options.pdf_password))
         try:
             import weasyprint  # noqa: F401 - ~0.8 s, so only here
             from weasyprint.text.fonts import FontConfiguration
@@ -236,8 +238,10 @@ class PdfBackend:
         return document
 
     def _options(self) -> dict[str, Any]:
-        if self.options.pdf_variant == "plain":
+        if self.variant == PLAIN:
             return {}
+        if self.variant == UA:  # tagged, a content-derived file identifier, no PDF/A output intent
+            return {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "pdf_identifier": True}
         return {"pdf_variant": "pdf/a-2a", "pdf_tags": True}
 
     def write(self, document: Any, job: RenderJob) -> bytes:
@@ -255,19 +259,20 @@ class PdfBackend:
 
     def _finisher(self, job: RenderJob) -> Any:
         producer = _producer()
-        conformant = self.options.pdf_variant != "plain"
-        pack = job.context.get("doc", {}).get("pack", {})
+        tagged = self.variant != PLAIN
+        pdfa = claims_pdfa(self.variant)
 
         def finish(document: Any, pdf: Any) -> None:
             import pydyf
 
             pdf.info["Producer"] = pydyf.String(producer)
-            if conformant:
-                _write_xmp(document, pdf, producer, pack)
+            if tagged:
+                _write_xmp(document, pdf, producer, pdfa=pdfa)
                 _join_split_tables(pdf)
                 _scope_table_headers(pdf)
                 _clean_to_unicode(pdf)
-            _fix_form_fields(pdf)
+            finish_form(pdf)
+            retag_subsets(pdf)
             _serialise_once(pdf)
 
         return finish
@@ -369,27 +374,38 @@ def _producer() -> str:
     return f"sipdocs {version()} (WeasyPrint {wp_version})"
 
 
-def _write_xmp(document: Any, pdf: Any, producer: str, pack: dict[str, Any]) -> None:
-    """One uncompressed XMP packet claiming PDF/A-2u and PDF/UA-1, consistent with /Info."""
+def _write_xmp(document: Any, pdf: Any, producer: str, *, pdfa: bool = True) -> None:
+    """One uncompressed XMP packet claiming PDF/UA-1 (and PDF/A-2a), consistent with /Info.
+
+    The packet replaces the content of the metadata stream WeasyPrint's variant wrote, so no
+    unused stream is left in the file.
+    """
     import pydyf
 
     for prefix, uri in _XMP_NS.items():
         ET.register_namespace(prefix, uri)
-    rdf = ET.fromstring(document.metadata.generate_rdf_metadata(*PDFA_LEVEL))
+    rdf = ET.fromstring(document.metadata.generate_rdf_metadata(*(PDFA_LEVEL if pdfa else ("ua", 1, None))))
     for desc in rdf.iter(f"{{{_RDF}}}Description"):
         key = f"{{{_XMP_NS['pdf']}}}Producer"
         if key in desc.attrib:
             desc.attrib[key] = producer
-    ua = ET.SubElement(rdf, f"{{{_RDF}}}Description")
-    ua.attrib[f"{{{_RDF}}}about"] = ""
-    ua.attrib[f"{{{_XMP_NS['pdfuaid']}}}part"] = "1"
-    rdf.append(ET.fromstring(_PDFUA_EXTENSION_SCHEMA))
+    if pdfa:
+        ua = ET.SubElement(rdf, f"{{{_RDF}}}Description")
+        ua.attrib[f"{{{_RDF}}}about"] = ""
+        ua.attrib[f"{{{_XMP_NS['pdfuaid']}}}part"] = "1"
+        rdf.append(ET.fromstring(_PDFUA_EXTENSION_SCHEMA))
     packet = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
               b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + ET.tostring(rdf, encoding="utf-8")
               + b'</x:xmpmeta>\n<?xpacket end="r"?>')
-    stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False)
-    pdf.add_object(stream)
-    pdf.catalog["Metadata"] = stream.reference
+    stream = _deref(pdf.objects, pdf.catalog.get("Metadata"))
+    if isinstance(stream, pydyf.Stream):
+        stream.stream[:] = [packet]
+        stream.compress = False
+        stream.extra.pop("Filter", None)
+    else:
+        stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False)
+        pdf.add_object(stream)
+        pdf.catalog["Metadata"] = stream.reference
 
 
 def _scope_table_headers(pdf: Any) -> None:
@@ -490,9 +506,9 @@ _BAD_UNICODE = {"0000": "fffd", "fffe": "fffd", "feff": "2060"}
 def _clean_to_unicode(pdf: Any) -> None:
     """PDF/A and PDF/UA forbid U+0000, U+FEFF and U+FFFE as ToUnicode values.
 
-    A font embedded in full (as form fields require) maps a glyph to U+FEFF, the
-    deprecated zero-width no-break space; map it to its successor U+2060 (word joiner),
-    and the two non-characters to U+FFFD.
+    A font embedded in full maps a glyph to U+FEFF, the deprecated zero-width no-break
+    space; map it to its successor U+2060 (word joiner), and the two non-characters to
+    U+FFFD.
     """
     import pydyf
 
@@ -509,32 +525,6 @@ def _clean_to_unicode(pdf: Any) -> None:
                     line = src + b" <" + fixed.encode("ascii") + b">"
             lines.append(line)
         obj.stream[:] = lines
-
-
-def _fix_form_fields(pdf: Any) -> None:
-    """Form fields with their own appearances (PDF/A forbids /NeedAppearances true).
-
-    WeasyPrint draws check boxes but leaves text fields without an appearance and asks
-    the viewer to make them. An empty text field needs no drawing: give it an empty
-    appearance stream, and let readers keep the appearances they are given.
-    """
-    import pydyf
-
-    form = pdf.catalog.get("AcroForm") if hasattr(pdf.catalog, "get") else None
-    if form is None:
-        return
-    form["NeedAppearances"] = "false"
-    for obj in list(pdf.objects):
-        if not (isinstance(obj, dict) and obj.get("Subtype") == "/Widget" and obj.get("FT") == "/Tx"):
-            continue
-        if "AP" in obj:
-            continue
-        x1, y1, x2, y2 = (float(v) for v in obj["Rect"])
-        appearance = pydyf.Stream([b"/Tx BMC EMC"], {
-            "Type": "/XObject", "Subtype": "/Form",
-            "BBox": pydyf.Array((0, 0, abs(x2 - x1), abs(y2 - y1)))})
-        pdf.add_object(appearance)
-        obj["AP"] = pydyf.Dictionary({"N": appearance.reference})
 
 
 def _serialise_once(pdf: Any) -> None:
