@@ -49,6 +49,7 @@ from ..templating import html_link, html_mailto, make_environment
 from . import RenderJob, RenderOptions
 from .docx import map_template_error
 from .pdf_fonts import retag_subsets
+from .pdf_objects import deref, part_bytes
 from .pdf_forms import finish_form
 from .style_memo import StyleMemo
 
@@ -342,16 +343,13 @@ def _stream_memo_image() -> type:
                 stream = super().get_x_object(*args)
                 if "SMask" in stream.extra:
                     return stream
-                memo[interpolate] = ([bytes(_data(part)) for part in stream.stream], dict(stream.extra))
+                memo[interpolate] = ([bytes(part_bytes(part)) for part in stream.stream], dict(stream.extra))
             content, extra = memo[interpolate]
             return pydyf.Stream(list(content), pydyf.Dictionary(extra))
 
     return StreamMemoImage
 
 
-def _data(part: Any) -> bytes:
-    """The bytes of a stream part (WeasyPrint's lazy image data or plain bytes)."""
-    return part.data if hasattr(part, "data") else part
 
 
 def _remove_font_folder(font_config: Any) -> None:
@@ -397,7 +395,7 @@ def _write_xmp(document: Any, pdf: Any, producer: str, *, pdfa: bool = True) -> 
     packet = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
               b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + ET.tostring(rdf, encoding="utf-8")
               + b'</x:xmpmeta>\n<?xpacket end="r"?>')
-    stream = _deref(pdf.objects, pdf.catalog.get("Metadata"))
+    stream = deref(pdf.objects, pdf.catalog.get("Metadata"))
     if isinstance(stream, pydyf.Stream):
         stream.stream[:] = [packet]
         stream.compress = False
@@ -417,22 +415,14 @@ def _scope_table_headers(pdf: Any) -> None:
     objects = pdf.objects
     for obj in objects:
         if isinstance(obj, dict) and obj.get("S") == "/TH":
-            row = _deref(objects, obj.get("P"))
-            group = _deref(objects, row.get("P")) if isinstance(row, dict) else None
+            row = deref(objects, obj.get("P"))
+            group = deref(objects, row.get("P")) if isinstance(row, dict) else None
             scope = "/Column" if isinstance(group, dict) and group.get("S") == "/THead" else "/Row"
             attributes = obj.get("A")
             if isinstance(attributes, dict):
                 attributes["Scope"] = scope
 
 
-def _deref(objects: Any, ref: Any) -> Any:
-    """The pydyf object behind a reference (``b"12 0 R"``), or None."""
-    if isinstance(ref, bytes):
-        ref = ref.decode("ascii", "replace")
-    try:
-        return objects[int(str(ref).split()[0])]
-    except (ValueError, IndexError):
-        return None
 
 
 def _struct_kids(element: Any) -> list[Any]:
@@ -455,7 +445,7 @@ def _join_split_tables(pdf: Any) -> None:
     objects = pdf.objects
 
     def struct(ref: Any) -> Any:
-        obj = _deref(objects, ref)
+        obj = deref(objects, ref)
         return obj if isinstance(obj, dict) and "S" in obj else None
 
     def children(element: Any) -> list[Any]:
@@ -497,7 +487,7 @@ def _join_split_tables(pdf: Any) -> None:
                         row["P"] = body.reference
                 existing = _struct_kids(body)
                 body["K"] = pydyf.Array(existing + rows if target_index < i else rows + existing)
-                part["K"] = pydyf.Array([ref for ref in _struct_kids(part) if _deref(objects, ref) is not table])
+                part["K"] = pydyf.Array([ref for ref in _struct_kids(part) if deref(objects, ref) is not table])
 
 
 _BAD_UNICODE = {"0000": "fffd", "fffe": "fffd", "feff": "2060"}

@@ -34,6 +34,8 @@ import hashlib
 import io
 from typing import Any
 
+from .pdf_objects import deref, part_bytes
+
 FORM_FONT_FAMILY = "SIP Form Sans"
 FORM_FONT_NAME = "SIPFormSans"  # /BaseFont: the whole cut-down font, so no subset tag
 FORM_FONT_RESOURCE = "SIPForm"  # its name in /DR and in every text field's /DA
@@ -52,9 +54,9 @@ def _program(pdf: Any, descriptor: Any) -> bytes | None:
     import pydyf
 
     for key in ("FontFile2", "FontFile3", "FontFile"):
-        stream = _deref(pdf, descriptor.get(key))
+        stream = deref(pdf, descriptor.get(key))
         if isinstance(stream, pydyf.Stream):
-            return b"".join(bytes(_data(part)) for part in stream.stream)
+            return b"".join(bytes(part_bytes(part)) for part in stream.stream)
     return None
 
 
@@ -193,7 +195,7 @@ def _composite_form_font(pdf: Any) -> tuple[Any, Any, Any, Any, bytes, str] | No
                   and len(cidfonts) == 1 and list(o.get("DescendantFonts") or ()) == [cidfonts[0].reference]]
         if len(type0s) != 1:
             continue
-        to_unicode = _deref(pdf, type0s[0].get("ToUnicode"))
+        to_unicode = deref(pdf, type0s[0].get("ToUnicode"))
         program = _program(pdf, descriptor)
         names = [name for fonts in _page_font_dictionaries(pdf) for name, ref in fonts.items()
                  if ref == type0s[0].reference]
@@ -206,8 +208,8 @@ def _page_font_dictionaries(pdf: Any) -> list[Any]:
     """The ``/Font`` dictionaries of the pages' resources (WeasyPrint shares one)."""
     out = []
     for page in _pages(pdf):
-        resources = _deref(pdf, page.get("Resources"))
-        fonts = _deref(pdf, resources.get("Font")) if isinstance(resources, dict) else None
+        resources = deref(pdf, page.get("Resources"))
+        fonts = deref(pdf, resources.get("Font")) if isinstance(resources, dict) else None
         if isinstance(fonts, dict) and all(fonts is not seen for seen in out):
             out.append(fonts)
     return out
@@ -216,7 +218,7 @@ def _page_font_dictionaries(pdf: Any) -> list[Any]:
 def _pages(pdf: Any) -> list[Any]:
     kids = pdf.pages.get("Kids", [])
     refs = [b"%d 0 R" % number for number in kids[::3]] if kids and isinstance(kids[0], int) else kids
-    return [page for page in (_deref(pdf, ref) for ref in refs) if isinstance(page, dict)]
+    return [page for page in (deref(pdf, ref) for ref in refs) if isinstance(page, dict)]
 
 
 def _drawn_with(pdf: Any, resource_name: str) -> bool:
@@ -287,21 +289,3 @@ def _font_box(program: bytes) -> dict[str, Any]:
         "descent": round(font["hhea"].descent * scale),
         "cap_height": round(getattr(os2, "sCapHeight", 0) * scale) or round(font["hhea"].ascent * scale),
     }
-
-
-# --- small helpers ------------------------------------------------------------------------------
-
-def _deref(pdf: Any, ref: Any) -> Any:
-    """The pydyf object behind a reference (``b"12 0 R"``), or None."""
-    if ref is None:
-        return None
-    if isinstance(ref, bytes):
-        ref = ref.decode("ascii", "replace")
-    try:
-        return pdf.objects[int(str(ref).split()[0])]
-    except (ValueError, IndexError):
-        return None
-
-
-def _data(part: Any) -> bytes:
-    return part.data if hasattr(part, "data") else part

@@ -31,6 +31,7 @@ import re
 from typing import Any
 
 from .pdf_fonts import FORM_FONT_RESOURCE, form_font
+from .pdf_objects import deref
 
 ON, OFF = "/On", "/Off"
 _TEXT_SIZE = re.compile(rb"([0-9.]+)\s+Tf")
@@ -77,7 +78,7 @@ def _check_box(pdf: Any, widget: Any, off_streams: dict[tuple[float, float], Any
     states = dict(appearances) if isinstance(appearances, dict) else {}
     checked = str(widget.get("AS", OFF)) != OFF
     on_ref = next((ref for state, ref in states.items() if f"/{state}" != OFF), None)
-    on = _deref(pdf, on_ref)
+    on = deref(pdf, on_ref)
     if isinstance(on, pydyf.Stream):  # WeasyPrint's own "on" stream, redrawn as a tick
         on.stream[:] = _tick(width, height)
         on.extra.pop("Resources", None)  # the tick draws with operators only
@@ -150,7 +151,7 @@ def _nest_dotted_names(pdf: Any, form: Any) -> None:
         return parents[path]
 
     for ref in list(form.get("Fields", [])):
-        field = _deref(pdf, ref)
+        field = deref(pdf, ref)
         name = _text(field.get("T")) if isinstance(field, dict) else None
         if not name or "." not in name or "Parent" in field or "Kids" in field or any(not p for p in name.split(".")):
             roots.append(field)
@@ -174,14 +175,3 @@ def _fallback_form_font() -> bytes:
     from ..resources import forms_dir
 
     return (forms_dir() / "national" / "assets" / "fonts" / "SIPFormSans.ttf").read_bytes()
-
-
-def _deref(pdf: Any, ref: Any) -> Any:
-    if ref is None:
-        return None
-    if isinstance(ref, bytes):
-        ref = ref.decode("ascii", "replace")
-    try:
-        return pdf.objects[int(str(ref).split()[0])]
-    except (ValueError, IndexError):
-        return None
