@@ -29,8 +29,7 @@ from typing import Iterable, Sequence, Union
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -49,7 +48,7 @@ def v(expr: str) -> str:
 def staff(p: str) -> str:
     """One line for a member of staff (name, title, organisation, unit, principal, phone, e-mail, address)."""
     return ("{{ [%(p)s.name, %(p)s.title, %(p)s.organisation, %(p)s.unit, %(p)s.principal_label, "
-            "%(p)s.phone, %(p)s.email, %(p)s.address] | select | join_isolated(', ') }}" % {"p": p})
+            "%(p)s.phone, %(p)s.email | mailto, %(p)s.address] | select | join_isolated(', ') }}" % {"p": p})
 
 
 @dataclass
@@ -152,10 +151,12 @@ def label_line(label: str, value: str) -> P:
 
 # --- reusable sections ------------------------------------------------------------------------
 
-def contact(p: str, key: str) -> str:
-    """Address/phone/e-mail of a family member, or 'contact via the convener' when protected."""
+def contact(p: str, key: str, filter_: str = "") -> str:
+    """Address/phone/e-mail of a family member, or 'contact via the convener' when protected
+    (``filter_``: ``mailto`` makes an e-mail address a link)."""
+    value = "{{ %s.%s | %s }}" % (p, key, filter_) if filter_ else v(f"{p}.{key}")
     return ("{%% if %(p)s.protected %%}{{ %(p)s.contact_note }}{%% else %%}%(val)s{%% endif %%}"
-            % {"p": p, "val": v(f"{p}.{key}")})
+            % {"p": p, "val": value})
 
 
 def child_fields(heading: str, school: bool = True) -> list[Block]:
@@ -177,7 +178,8 @@ GUARDIANS = Table(
     ["{{ t.label.name }}", "{{ t.label.relation }}", "{{ t.label.phone }}", "{{ t.label.email }}",
      "{{ t.label.address }}"],
     "g in guardians",
-    [v("g.name"), v("g.relation_label"), contact("g", "phone"), contact("g", "email"), contact("g", "address")],
+    [v("g.name"), v("g.relation_label"), contact("g", "phone"), contact("g", "email", "mailto"),
+     contact("g", "address")],
 )
 
 RELATIVES = Table(
@@ -214,7 +216,7 @@ def participants(loop: str, type_column: bool = False) -> Table:
         v("a.kind_label"),
         v("a.function"),
         v("a.name") + "{% if a.substitute %} – {{ t.label.substitute }}: {{ a.substitute }}{% endif %}",
-        "{{ [a.phone, a.email, a.address] | select | join_isolated(', ') }}",
+        "{{ [a.phone, a.email | mailto, a.address] | select | join_isolated(', ') }}",
     ]
     if type_column:
         headers.append("{{ t.label.invitation_type }}")
@@ -227,7 +229,7 @@ def meeting_fields() -> Fields:
         ("{{ t.label.time }}", v("meeting.when")),
         ("{{ t.label.location }}", v("meeting.location"), "meeting.location"),
         ("{{ t.label.meeting_form }}", v("meeting.form_label"), "meeting.form_label"),
-        ("{{ t.label.link }}", v("meeting.link"), "meeting.link"),
+        ("{{ t.label.link }}", "{{ meeting.link | link }}", "meeting.link"),
         ("{{ t.label.meeting_type }}", v("meeting_type_label")
          + "{% if followup_number %} {{ followup_number }}{% endif %}", "meeting_type_label"),
     ])
@@ -299,7 +301,7 @@ def responsibility() -> list[Block]:
         Fields([
             ("{{ t.plan.lead_responsible }}",
              "{{ [lead_responsible.name, lead_responsible.title, lead_responsible.organisation, "
-             "lead_responsible.principal_label, lead_responsible.phone, lead_responsible.email]"
+             "lead_responsible.principal_label, lead_responsible.phone, lead_responsible.email | mailto]"
              " | select | join_isolated(', ') }}", "lead_responsible"),
             ("{{ t.plan.family_contact }}", staff("family_contact"), "family_contact"),
         ]),
@@ -363,7 +365,7 @@ INVITATION: list[Block] = [
          "convener.organisation or convener.unit"),
         ("{{ t.label.principal }}", v("convener.principal_label"), "convener.principal_label"),
         ("{{ t.label.phone }}", v("convener.phone"), "convener.phone"),
-        ("{{ t.label.email }}", v("convener.email"), "convener.email"),
+        ("{{ t.label.email }}", "{{ convener.email | mailto }}", "convener.email"),
         ("{{ t.label.address }}", v("convener.address"), "convener.address"),
     ]),
     *family("{{ t.invitation.child_heading }}"),
@@ -633,6 +635,8 @@ FOOTER_LINES = [
 # --- Word ---------------------------------------------------------------------------------------
 
 ACCENT = RGBColor(0x16, 0x5A, 0x6E)
+QR_CARD_WIDTHS = (28, 142)  # mm: the code (28 mm, the size sipdocs.qr prints it), name and URL
+QR_URL_PT = 8
 
 
 class DocxWriter:
@@ -673,6 +677,7 @@ class DocxWriter:
         props.created = props.modified = datetime(2026, 1, 1)  # regenerated templates are byte-identical
         props.last_modified_by = "sipdocs"
         props.revision = 1
+        _auto_hyphenation(doc)
         self._header_footer()
 
     def _header_footer(self) -> None:
@@ -720,6 +725,8 @@ class DocxWriter:
         self.doc.add_paragraph("{%p endif %}")
 
     def _fields(self, b: Fields) -> None:
+        """Label/value rows: no header row (the labels are in the first column); rows never
+        split across pages (a split row leaves an empty bordered strip on the next page)."""
         rows: list[tuple[str | None, tuple[str, str] | None]] = []
         for row in b.rows:
             label, value, *cond = row
@@ -734,12 +741,14 @@ class DocxWriter:
                 tr.cells[0].paragraphs[0].add_run(tag)
             else:
                 assert pair is not None
+                _cant_split(tr)
                 run = tr.cells[0].paragraphs[0].add_run(pair[0])
                 run.bold = True
                 tr.cells[1].paragraphs[0].add_run(pair[1])
         self._spacer()
 
     def _table(self, b: Table) -> None:
+        """A data table: a header row repeated on every page, rows that do not split."""
         table = self._new_table(4, len(b.headers), widths=b.widths or None)
         header = table.rows[0]
         _repeat_header(header)
@@ -747,6 +756,7 @@ class DocxWriter:
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
         table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
+        _cant_split(table.rows[2])
         for cell, text in zip(table.rows[2].cells, b.cells):
             cell.paragraphs[0].add_run(text)
         table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
@@ -758,26 +768,33 @@ class DocxWriter:
         self.doc.add_paragraph("{%p endfor %}")
 
     def _evaluation(self, b: Evaluation) -> None:
-        """QR codes three to a row, each with the actor's name and the URL under it.
+        """One QR card per table row: the code in a narrow left cell, the actor's name and
+        the URL (a link, small type, so a ~100-character URL fits on one line) beside it.
 
-        Rows come from ``evaluation | batch(3)``; a cell whose actor is missing in the
-        last row keeps one empty paragraph (Word requires a paragraph in every cell).
+        Rows may not split, so a card is never divided between pages; the heading (its
+        style) and the intro keep with the next paragraph, which is the first card's. No
+        header row and no borders: the cards are a list, not a data table.
         """
         self.doc.add_paragraph("{%p if evaluation %}")
         self.doc.add_paragraph("{{ t.common.evaluation_heading }}", style="Heading 2")
-        self.doc.add_paragraph("{{ t.common.evaluation_intro }}")
-        table = self._new_table(3, 3, widths=(56, 56, 56))
-        table.rows[0].cells[0].paragraphs[0].add_run("{%tr for row in evaluation | batch(3) %}")
-        for k, cell in enumerate(table.rows[1].cells):
-            cell.paragraphs[0].add_run("{%p if row | length > " + str(k) + " %}")
-            card = [cell.add_paragraph(""), cell.add_paragraph(""), cell.add_paragraph("")]
-            card[0].add_run("{{ row[" + str(k) + "].qr }}")
-            card[1].add_run("{{ row[" + str(k) + "].organisation }}").bold = True
-            card[2].add_run("{{ row[" + str(k) + "].url }}").font.size = Pt(8.5)
-            for paragraph in card:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cell.add_paragraph("{%p endif %}")
-            cell.add_paragraph("")
+        intro = self.doc.add_paragraph("{{ t.common.evaluation_intro }}")
+        intro.paragraph_format.keep_with_next = True
+        table = self.doc.add_table(rows=3, cols=2)
+        _table_widths(table, QR_CARD_WIDTHS)
+        _fixed_layout(table)
+        table.rows[0].cells[0].paragraphs[0].add_run("{%tr for e in evaluation %}")
+        card = table.rows[1]
+        _cant_split(card)
+        code, text = card.cells
+        _cell_side_margins(code, 0)
+        code.paragraphs[0].add_run("{{ e.qr }}")
+        text.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        name = text.paragraphs[0]
+        name.add_run("{{ e.organisation }}").bold = True
+        url = text.add_paragraph()
+        url.add_run("{{ e.url | link }}").font.size = Pt(QR_URL_PT)
+        for paragraph in (code.paragraphs[0], name, url):
+            paragraph.paragraph_format.space_after = Pt(0)
         table.rows[2].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self.doc.add_paragraph("{%p endif %}")
 
@@ -788,6 +805,9 @@ class DocxWriter:
         self._signatures(Signatures(b.loop, b.name, b.role))
 
     def _signatures(self, b: Signatures) -> None:
+        """The signature table: the header row repeats, rows never split, and every row's
+        paragraphs keep with the next, so the table stays in one piece with its heading
+        (a page never starts with a lone signature row)."""
         self.doc.add_paragraph("{{ t.common.signatures_heading }}", style="Heading 2")
         table = self._new_table(4, 3, widths=(70, 60, 40))
         for cell, text in zip(table.rows[0].cells, ("{{ t.common.signature }}", "{{ t.common.name_clarification }}",
@@ -796,9 +816,13 @@ class DocxWriter:
         _repeat_header(table.rows[0])
         table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
         row = table.rows[2]
+        _cant_split(row)
         row.height = Mm(16)
         row.cells[1].paragraphs[0].add_run("{{ " + b.name + " }}")
         row.cells[1].add_paragraph("{{ " + b.role + " }}")
+        for cell in (table.rows[0].cells + row.cells):
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
         table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self._spacer()
 
@@ -807,9 +831,7 @@ class DocxWriter:
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if widths:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths):
-                    cell.width = Mm(width)
+            _table_widths(table, widths)
         return table
 
     def _spacer(self) -> None:
@@ -846,11 +868,67 @@ def _field(paragraph, instr: str, placeholder: str) -> None:
 
 
 def _repeat_header(row) -> None:
-    """Mark a table row as a header row that Word repeats at the top of every page."""
+    """Mark a data table's first row as its header, repeated at the top of every page.
+
+    ``<w:tblHeader/>`` is an on/off property: present means on. The bare element is the
+    form Microsoft's Open XML SDK validates (``w:val="true"`` is flagged). The header row
+    does not split either.
+    """
+    _cant_split(row)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _cant_split(row) -> None:
+    """Word and LibreOffice move a ``cantSplit`` row whole to the next page instead of
+    splitting it. A split row is what LibreOffice showed as an empty bordered row at the top
+    of a page: the text fits on the first page, the cell's last paragraph spacing does not,
+    and the rest of the row — empty — opens the next page. (A row with more text than a page
+    holds may still split: the Word engines drop its ``cantSplit``, see
+    ``sipdocs/backends/docx_rows.py``.)"""
     tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _table_widths(table, widths: Sequence[float]) -> None:
+    """Column widths in the table grid and in every cell (Word reads the cells,
+    LibreOffice the grid when they disagree)."""
+    for column, width in zip(table.columns, widths):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Mm(width)
+
+
+def _fixed_layout(table) -> None:
+    """Fixed column widths: Word does not widen a column to fit its content."""
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+
+
+def _cell_side_margins(cell, twips: int) -> None:
+    margins = OxmlElement("w:tcMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    cell._tc.get_or_add_tcPr().append(margins)
+
+
+def _auto_hyphenation(doc) -> None:
+    """Automatic hyphenation (``w:autoHyphenation`` in settings.xml), words in capitals
+    (acronyms such as BUMM, BUP) left whole. Word and LibreOffice hyphenate by the text's
+    language, which the Word engines set per document (sv-SE / en-GB); LibreOffice needs
+    its hyphenation dictionary (Debian: hyphen-sv) to do it."""
+    settings = doc.settings.element
+    anchor = settings.find(qn("w:defaultTabStop"))
+    elements = [OxmlElement("w:autoHyphenation"), OxmlElement("w:doNotHyphenateCaps")]
+    for el in reversed(elements):
+        if anchor is not None:
+            anchor.addnext(el)
+        else:
+            settings.append(el)
 
 
 # --- HTML ---------------------------------------------------------------------------------------
