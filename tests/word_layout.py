@@ -259,3 +259,36 @@ def docx_headings(blob: bytes) -> list[str]:
 
     document = docx.Document(io.BytesIO(blob))
     return [p.text for p in document.paragraphs if p.style.name.startswith("Heading") and p.text.strip()]
+
+
+# --- the package itself ----------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def docx_hyperlinks(blob: bytes) -> list[tuple[str, str, str, str]]:
+    """(part, relationship id, link text, target) of every ``w:hyperlink``, in document order;
+    the target read from the part's External relationship."""
+    import zipfile
+
+    out = []
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        names = zf.namelist()
+        for part in names:
+            if not (part.startswith("word/") and part.endswith(".xml") and "/_rels/" not in part):
+                continue
+            root = etree.fromstring(zf.read(part))
+            links = list(root.iter(f"{_W}hyperlink"))
+            if not links:
+                continue
+            folder, _, file = part.rpartition("/")
+            rels = etree.fromstring(zf.read(f"{folder}/_rels/{file}.rels"))
+            targets = {rel.get("Id"): rel for rel in rels}
+            for link in links:
+                rel = targets[link.get(_R_ID)]
+                assert rel.get("TargetMode") == "External", rel.get("Id")
+                assert rel.get("Type").endswith("/relationships/hyperlink"), rel.get("Type")
+                text = "".join(t.text or "" for t in link.iter(f"{_W}t"))
+                out.append((part, link.get(_R_ID), text, rel.get("Target")))
+    return out

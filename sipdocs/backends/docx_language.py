@@ -30,7 +30,7 @@ STYLE_PARTS = ("word/styles.xml", "word/stylesWithEffects.xml")
 SETTINGS_PART = "word/settings.xml"
 
 _W = f"{{{NS_W}}}"
-# w:rPr children that follow w:lang in the schema's sequence (ECMA-376 §17.3.2.28, CT_RPr)
+# w:rPr children that follow w:lang in the schema's sequence (ECMA-376 Part 1, CT_RPr)
 _AFTER_LANG = (f"{_W}eastAsianLayout", f"{_W}specVanish", f"{_W}oMath")
 
 

@@ -48,7 +48,7 @@ _W = f"{{{NS_W}}}"
 _R_ID = f"{{{NS_R}}}id"
 # the link style sets colour and underline; language and proofing are the link's own
 _NOT_INHERITED = (f"{_W}rStyle", f"{_W}color", f"{_W}u", f"{_W}noProof", f"{_W}lang")
-# the sequence of w:rPr's children (ECMA-376 Part 1, §17.3.2.28, CT_RPr)
+# the sequence of w:rPr's children (ECMA-376 Part 1, CT_RPr)
 _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
               "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
               "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",

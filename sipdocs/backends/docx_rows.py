@@ -3,7 +3,7 @@
 The templates mark their rows ``w:cantSplit``: a QR card, a signature row or a label/value
 pair is moved whole to the next page instead of being divided (and LibreOffice no longer
 opens a page with the empty remainder of a split row). A row taller than the space a page
-has for it is another matter. ECMA-376 (§17.4.6, ``cantSplit``) says it then starts on a
+has for it is another matter. ECMA-376 says that such a ``cantSplit`` row starts on a
 new page and flows on, and LibreOffice 7.4 does so, but readers differ: Collabora Online /
 LibreOffice 26.04 drops the lines of such a row that do not fit below a repeated header row
 (Collabora Online #16066). A row's height is only known after layout, so before a document
