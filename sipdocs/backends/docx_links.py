@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .docx_xml import NS_R, NS_RELS, NS_W, STRICT_PARSER, serialise
 
@@ -55,11 +55,9 @@ _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "
               "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 _EMAIL = re.compile(r"[^@\s<>\"()\[\]\\,;:]+@[^@\s<>\"()\[\]\\,;:]+\.[^@\s<>\"()\[\]\\,;:]+")
-_MARKUP = Markup(
-    '</w:t></w:r><w:hyperlink xmlns:r="{ns_r}" r:id="{marker}{target}" w:history="1">'
-    '<w:r><w:rPr><w:rStyle w:val="{style}"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
-    '</w:hyperlink><w:r><w:t xml:space="preserve">'
-)
+_OPEN = ('</w:t></w:r><w:hyperlink xmlns:r="' + NS_R + '" r:id="' + _MARKER)
+_RUN = '" w:history="1"><w:r><w:rPr><w:rStyle w:val="' + LINK_STYLE + '"/></w:rPr><w:t xml:space="preserve">'
+_CLOSE = '</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve">'
 
 
 def web_target(url: str) -> str | None:
@@ -101,7 +99,8 @@ def word_mailto(value: Any) -> Any:
 
 
 def _hyperlink(target: str, text: str) -> Markup:
-    return _MARKUP.format(ns_r=NS_R, marker=_MARKER, target=target, style=LINK_STYLE, text=text)
+    # str.join: the fixed markup stays markup, only the values are escaped
+    return Markup("".join((_OPEN, escape(target), _RUN, escape(text), _CLOSE)))
 
 
 def resolve_links(root: etree._Element) -> list[tuple[str, str]]:

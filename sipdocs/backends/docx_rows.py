@@ -29,17 +29,29 @@ UNKNOWN_CELL_TWIPS = 1000  # a cell without a width in twips is taken to be narr
 
 _W = f"{{{NS_W}}}"
 _OFF = ("0", "false", "off")
+_NS = {"w": NS_W}
+_WIDTHS = etree.XPath("//w:tc/w:tcPr/w:tcW[@w:type='dxa']/@w:w", namespaces=_NS)
+_CELLS_WITHOUT_WIDTH = etree.XPath("count(//w:tc[not(w:tcPr/w:tcW[@w:type='dxa'])])", namespaces=_NS)
+# A row's estimate is at most (text length) / (characters per line of its narrowest cell)
+# + paragraphs + breaks; rows below that bound for the part's narrowest cell are skipped by
+# libxml2's XPath, without a look at their cells.
+_CANDIDATES = etree.XPath(
+    "//w:tr[w:trPr/w:cantSplit]"
+    "[string-length(.) > ($limit - count(.//w:p) - count(.//w:br) - count(.//w:cr)) * $per_line]",
+    namespaces=_NS)
 
 
 def relax_tall_rows(root: etree._Element) -> bool:
     """Drop ``cantSplit`` from every row of ``root`` that may be taller than a page.
     Returns whether anything changed."""
     changed = False
-    for cant in list(root.iter(f"{_W}cantSplit")):
-        if cant.get(f"{_W}val") in _OFF:
-            continue
-        row = cant.getparent().getparent()
-        if row is not None and row.tag == f"{_W}tr" and estimated_lines(row) > MAX_LINES:
+    widths = [int(w) for w in _WIDTHS(root) if w.isdigit()]
+    if _CELLS_WITHOUT_WIDTH(root):
+        widths.append(UNKNOWN_CELL_TWIPS)
+    per_line = _per_line(min(widths, default=UNKNOWN_CELL_TWIPS))
+    for row in _CANDIDATES(root, limit=MAX_LINES, per_line=per_line):
+        cant = row.find(f"{_W}trPr/{_W}cantSplit")
+        if cant is not None and cant.get(f"{_W}val") not in _OFF and estimated_lines(row) > MAX_LINES:
             cant.getparent().remove(cant)
             changed = True
     return changed
@@ -49,7 +61,7 @@ def estimated_lines(row: etree._Element) -> int:
     """An upper estimate of the number of text lines of a table row (its tallest cell)."""
     tallest = 0
     for cell in row.iterfind(f"{_W}tc"):
-        per_line = max(1, (_cell_twips(cell) - CELL_MARGINS_TWIPS) // TWIPS_PER_CHAR)
+        per_line = _per_line(_cell_twips(cell))
         lines = 0
         for paragraph in cell.iter(f"{_W}p"):
             segment = 0
@@ -62,6 +74,10 @@ def estimated_lines(row: etree._Element) -> int:
             lines += -(-segment // per_line) or 1
         tallest = max(tallest, lines)
     return tallest
+
+
+def _per_line(twips: int) -> int:
+    return max(1, (twips - CELL_MARGINS_TWIPS) // TWIPS_PER_CHAR)
 
 
 def _cell_twips(cell: etree._Element) -> int:
