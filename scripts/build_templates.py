@@ -661,6 +661,7 @@ class DocxWriter:
         for name, size in (("Heading 1", 18), ("Heading 2", 13)):
             st = styles[name]
             st.font.name = "Arial"
+            _without_theme_fonts(st)
             st.font.size = Pt(size)
             st.font.color.rgb = ACCENT
             st.paragraph_format.keep_with_next = True
@@ -914,6 +915,18 @@ def _cell_side_margins(cell, twips: int) -> None:
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     cell._tc.get_or_add_tcPr().append(margins)
+
+
+def _without_theme_fonts(style) -> None:
+    """Arial for a style whose font python-docx's template takes from the theme.
+
+    A theme font (``w:asciiTheme="majorHAnsi"``) wins over the named one (``w:ascii``), so
+    the headings were laid out in the theme's Calibri — by LibreOffice, which lacks it, in
+    DejaVu Sans — however ``font.name`` was set.
+    """
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
 
 
 def _auto_hyphenation(doc) -> None:

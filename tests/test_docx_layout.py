@@ -281,3 +281,17 @@ def test_a_row_taller_than_a_page_is_shown_whole(converted):
     assert len(numbers) > 100
     missing = [n for n in numbers if text.count(f"[{n}]") != 2]
     assert missing == []
+
+
+def test_word_files_are_laid_out_with_arial_metrics(converted):
+    """Arial everywhere, headings included (not the theme's Calibri), which LibreOffice lays
+    out with the metric-compatible Liberation Sans (fonts-liberation); bullets in OpenSymbol,
+    and DejaVu Sans only as the fallback for glyphs Arial lacks (the consent's ☒ and ☐)."""
+    import subprocess
+
+    for kind in KINDS:
+        listing = subprocess.run(["pdffonts", str(converted[f"national-sv-{kind}"].pdf)], capture_output=True,
+                                 text=True, check=True).stdout.splitlines()[2:]
+        fonts = {line.split()[0].split("+", 1)[-1] for line in listing}
+        assert fonts <= {"LiberationSans", "LiberationSans-Bold", "OpenSymbol", "DejaVuSans"}, (kind, fonts)
+        assert "LiberationSans-Bold" in fonts
