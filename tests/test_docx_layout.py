@@ -87,6 +87,15 @@ def tall_rows_plan() -> dict:
     return data
 
 
+def long_urls_plan() -> dict:
+    """The plan with evaluation URLs of 100 characters (a typical municipal survey link)."""
+    data = load_sample("plan")
+    for n, attendee in enumerate(data["attendees"]):
+        url = f"https://utvardering.example.org/stockholms-lan/barn-och-unga/sip/enkat-{n}?kalla=plan&aktor="
+        attendee["evaluation_url"] = (url + "x" * 100)[:100]
+    return data
+
+
 @dataclass
 class Case:
     name: str
@@ -110,6 +119,7 @@ def cases() -> list[Case]:
     out += [Case(f"sweep-followup-{n:02d}", padded(stockholm("followup"), "summary", n)) for n in range(0, 48, 6)]
     out.append(Case("long-names", long_names_invitation()))
     out.append(Case("tall-rows", tall_rows_plan()))
+    out.append(Case("long-urls", long_urls_plan()))
     return out
 
 
