@@ -177,6 +177,10 @@ def test_qr_cards_are_whole_on_one_page(converted):
         pages = {picture.page for picture, _ in codes}
         if len(pages) > 1:
             crossing.append(name)
+        # the heading and its intro stay with the first card
+        heading = build_context(c.case.data, lang=c.case.lang)["t"]["common"]["evaluation_heading"]
+        [heading_page] = [p.number for p in c.pages for line in body_lines(p) if line.text == heading]
+        assert heading_page == min(codes, key=lambda code: (code[0].page, code[0].box.y0))[0].page, name
         for picture, url in codes:
             page = c.pages[picture.page - 1]
             # the card's text: beside the code or just under it, on the code's page
