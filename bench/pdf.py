@@ -39,7 +39,7 @@ def _naive_html(env: Any, ctx: dict[str, Any]) -> str:
 def run(n: int = 50) -> dict[str, Any]:
     from jinja2 import Environment, FileSystemLoader
 
-    from sipdocs.templating import join_isolated
+    from sipdocs.templating import html_link, html_mailto, join_isolated
     from weasyprint import CSS, HTML
 
     import sipdocs
@@ -49,7 +49,8 @@ def run(n: int = 50) -> dict[str, Any]:
     pack = sipdocs.load_pack(str(bench_pack()))
     contexts = [sipdocs.build_context(d, pack) for d in inputs(n, seed=2)]
     env = Environment(loader=FileSystemLoader([str(r / "templates") for r in pack.roots]), autoescape=True)
-    env.filters["join_isolated"] = join_isolated  # the one filter sipdocs' templates add to Jinja
+    # the filters sipdocs' templates add to Jinja, as the PDF backend has them (links as <a href>)
+    env.filters.update(join_isolated=join_isolated, link=html_link, mailto=html_mailto)
     css_path = str(pack.stylesheet)
     base_url = str(pack.path / "templates") + "/"
     backend = PdfBackend(RenderOptions())

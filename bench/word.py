@@ -24,7 +24,7 @@ def _naive(path: str, ctx: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate, InlineImage
 
     from sipdocs.backends.docx import map_images
-    from sipdocs.templating import join_isolated
+    from sipdocs.templating import join_isolated, plain_link, plain_mailto
 
     tpl = DocxTemplate(path)
 
@@ -34,7 +34,8 @@ def _naive(path: str, ctx: dict[str, Any]) -> bytes:
         return InlineImage(tpl, io.BytesIO(img.png), width=Mm(img.width_mm))
 
     env = jinja2.Environment()
-    env.filters["join_isolated"] = join_isolated  # the one filter sipdocs' templates add to Jinja
+    # the filters sipdocs' templates add to Jinja (link/mailto: their plain-text defaults)
+    env.filters.update(join_isolated=join_isolated, link=plain_link, mailto=plain_mailto)
     tpl.render(map_images(ctx, image), jinja_env=env, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)

@@ -30,8 +30,7 @@ from typing import Iterable, Sequence, Union
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -206,7 +205,7 @@ def label_line(label: str, value: str) -> P:
 # --- reusable sections ------------------------------------------------------------------------
 
 def contact(p: str, key: str) -> str:
-    """Address/phone/e-mail of a family member, or 'contact via the convener' when protected."""
+    """Address/phone of a family member, or 'contact via the convener' when protected."""
     return ("{%% if %(p)s.protected %%}{{ %(p)s.contact_note }}{%% else %%}%(val)s{%% endif %%}"
             % {"p": p, "val": v(f"{p}.{key}")})
 
@@ -720,6 +719,8 @@ FOOTER_LINES = [
 # --- Word ---------------------------------------------------------------------------------------
 
 ACCENT = RGBColor(0x16, 0x5A, 0x6E)
+QR_CARD_WIDTHS = (28, 142)  # mm: the code (28 mm, the size sipdocs.qr prints it), name and URL
+QR_URL_PT = 8
 
 
 class DocxWriter:
@@ -745,6 +746,7 @@ class DocxWriter:
         for name, size in (("Heading 1", 18), ("Heading 2", 13)):
             st = styles[name]
             st.font.name = "Arial"
+            _without_theme_fonts(st)
             st.font.size = Pt(size)
             st.font.color.rgb = ACCENT
             st.paragraph_format.keep_with_next = True
@@ -761,6 +763,7 @@ class DocxWriter:
         props.created = props.modified = datetime(2026, 1, 1)  # regenerated templates are byte-identical
         props.last_modified_by = "sipdocs"
         props.revision = 1
+        _auto_hyphenation(doc)
         self._header_footer()
 
     def _header_footer(self) -> None:
@@ -816,6 +819,8 @@ class DocxWriter:
         self.doc.add_paragraph("{%p endif %}")
 
     def _fields(self, b: Fields) -> None:
+        """Label/value rows: no header row (the labels are in the first column); rows never
+        split across pages (a split row leaves an empty bordered strip on the next page)."""
         rows: list[tuple[str | None, tuple[str, str] | None]] = []
         for row in b.rows:
             label, value, *cond = row
@@ -830,6 +835,7 @@ class DocxWriter:
                 tr.cells[0].paragraphs[0].add_run(tag)
             else:
                 assert pair is not None
+                _cant_split(tr)
                 run = tr.cells[0].paragraphs[0].add_run(pair[0])
                 run.bold = True
                 tr.cells[1].paragraphs[0].add_run(pair[1])
@@ -852,6 +858,7 @@ class DocxWriter:
                 run = cell.paragraphs[0].add_run(col.header)
                 run.bold = True
             table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
+            _cant_split(table.rows[2])
             for cell, col in zip(table.rows[2].cells, cols):
                 cell.paragraphs[0].add_run(col.cell)
             table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
@@ -865,26 +872,33 @@ class DocxWriter:
         self.doc.add_paragraph("{%p endfor %}")
 
     def _evaluation(self, b: Evaluation) -> None:
-        """QR codes three to a row, each with the actor's name and the URL under it.
+        """One QR card per table row: the code in a narrow left cell, the actor's name and
+        the URL (a link, small type, so a ~100-character URL fits on one line) beside it.
 
-        Rows come from ``evaluation | batch(3)``; a cell whose actor is missing in the
-        last row keeps one empty paragraph (Word requires a paragraph in every cell).
+        Rows may not split, so a card is never divided between pages; the heading (its
+        style) and the intro keep with the next paragraph, which is the first card's. No
+        header row and no borders: the cards are a list, not a data table.
         """
         self.doc.add_paragraph("{%p if evaluation %}")
         self.doc.add_paragraph("{{ t.common.evaluation_heading }}", style="Heading 2")
-        self.doc.add_paragraph("{{ evaluation_intro }}")
-        table = self._new_table(3, 3, widths=(56, 56, 56))
-        table.rows[0].cells[0].paragraphs[0].add_run("{%tr for row in evaluation | batch(3) %}")
-        for k, cell in enumerate(table.rows[1].cells):
-            cell.paragraphs[0].add_run("{%p if row | length > " + str(k) + " %}")
-            card = [cell.add_paragraph(""), cell.add_paragraph(""), cell.add_paragraph("")]
-            card[0].add_run("{{ row[" + str(k) + "].qr }}")
-            card[1].add_run("{{ row[" + str(k) + "].organisation }}").bold = True
-            card[2].add_run("{{ row[" + str(k) + "].url }}").font.size = Pt(8.5)
-            for paragraph in card:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cell.add_paragraph("{%p endif %}")
-            cell.add_paragraph("")
+        intro = self.doc.add_paragraph("{{ evaluation_intro }}")
+        intro.paragraph_format.keep_with_next = True
+        table = self.doc.add_table(rows=3, cols=2)
+        _table_widths(table, QR_CARD_WIDTHS)
+        _fixed_layout(table)
+        table.rows[0].cells[0].paragraphs[0].add_run("{%tr for e in evaluation %}")
+        card = table.rows[1]
+        _cant_split(card)
+        code, text = card.cells
+        _cell_side_margins(code, 0)
+        code.paragraphs[0].add_run("{{ e.qr }}")
+        text.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        name = text.paragraphs[0]
+        name.add_run("{{ e.organisation }}").bold = True
+        url = text.add_paragraph()
+        url.add_run("{{ e.url | link }}").font.size = Pt(QR_URL_PT)
+        for paragraph in (code.paragraphs[0], name, url):
+            paragraph.paragraph_format.space_after = Pt(0)
         table.rows[2].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self.doc.add_paragraph("{%p endif %}")
 
@@ -895,6 +909,9 @@ class DocxWriter:
         self._signatures(Signatures(b.loop, b.name, b.role))
 
     def _signatures(self, b: Signatures) -> None:
+        """The signature table: the header row repeats, rows never split, and every row's
+        paragraphs keep with the next, so the table stays in one piece with its heading
+        (a page never starts with a lone signature row)."""
         self.doc.add_paragraph("{{ t.common.signatures_heading }}", style="Heading 2")
         table = self._new_table(4, 3, widths=(70, 60, 40))
         for cell, text in zip(table.rows[0].cells, ("{{ t.common.signature }}", "{{ t.common.name_clarification }}",
@@ -903,9 +920,13 @@ class DocxWriter:
         _repeat_header(table.rows[0])
         table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + b.loop + " %}")
         row = table.rows[2]
+        _cant_split(row)
         row.height = Mm(16)
         row.cells[1].paragraphs[0].add_run("{{ " + b.name + " }}")
         row.cells[1].add_paragraph("{{ " + b.role + " }}")
+        for cell in (table.rows[0].cells + row.cells):
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
         table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self._spacer()
 
@@ -914,9 +935,7 @@ class DocxWriter:
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if widths:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths):
-                    cell.width = Mm(width)
+            _table_widths(table, widths)
         return table
 
     def _spacer(self) -> None:
@@ -953,11 +972,79 @@ def _field(paragraph, instr: str, placeholder: str) -> None:
 
 
 def _repeat_header(row) -> None:
-    """Mark a table row as a header row that Word repeats at the top of every page."""
+    """Mark a data table's first row as its header, repeated at the top of every page.
+
+    ``<w:tblHeader/>`` is an on/off property: present means on. The bare element is the
+    form Microsoft's Open XML SDK validates (``w:val="true"`` is flagged). The header row
+    does not split either.
+    """
+    _cant_split(row)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _cant_split(row) -> None:
+    """Word and LibreOffice move a ``cantSplit`` row whole to the next page instead of
+    splitting it. A split row is what LibreOffice showed as an empty bordered row at the top
+    of a page: the text fits on the first page, the cell's last paragraph spacing does not,
+    and the rest of the row — empty — opens the next page. (A row with more text than a page
+    holds may still split: the Word engines drop its ``cantSplit``, see
+    ``sipdocs/backends/docx_rows.py``.)"""
     tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _table_widths(table, widths: Sequence[float]) -> None:
+    """Column widths in the table grid and in every cell (Word reads the cells,
+    LibreOffice the grid when they disagree)."""
+    for column, width in zip(table.columns, widths):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Mm(width)
+
+
+def _fixed_layout(table) -> None:
+    """Fixed column widths: Word does not widen a column to fit its content."""
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+
+
+def _cell_side_margins(cell, twips: int) -> None:
+    margins = OxmlElement("w:tcMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    cell._tc.get_or_add_tcPr().append(margins)
+
+
+def _without_theme_fonts(style) -> None:
+    """Arial for a style whose font python-docx's template takes from the theme.
+
+    A theme font (``w:asciiTheme="majorHAnsi"``) wins over the named one (``w:ascii``), so
+    the headings were laid out in the theme's Calibri — by LibreOffice, which lacks it, in
+    DejaVu Sans — however ``font.name`` was set.
+    """
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+
+
+def _auto_hyphenation(doc) -> None:
+    """Automatic hyphenation (``w:autoHyphenation`` in settings.xml), words in capitals
+    (acronyms such as BUMM, BUP) left whole. Word and LibreOffice hyphenate by the text's
+    language, which the Word engines set per document (sv-SE / en-GB); LibreOffice needs
+    its hyphenation dictionary (Debian: hyphen-sv) to do it."""
+    settings = doc.settings.element
+    anchor = settings.find(qn("w:defaultTabStop"))
+    elements = [OxmlElement("w:autoHyphenation"), OxmlElement("w:doNotHyphenateCaps")]
+    for el in reversed(elements):
+        if anchor is not None:
+            anchor.addnext(el)
+        else:
+            settings.append(el)
 
 
 # --- HTML ---------------------------------------------------------------------------------------

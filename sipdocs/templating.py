@@ -21,11 +21,13 @@ from typing import Any
 
 from datetime import date
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, pass_eval_context
+from jinja2.nodes import EvalContext
 from jinja2.runtime import LoopContext
 from jinja2.utils import Cycler, Joiner, Namespace
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
 from .images import Image
 
@@ -87,7 +89,8 @@ def _limited_range(*args: int) -> range:
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
-def join_isolated(items: Any, separator: str = ", ") -> Any:
+@pass_eval_context
+def join_isolated(eval_ctx: EvalContext, items: Any, separator: str = ", ") -> str:
     """Join values like ``join``; when any of them holds right-to-left text, each value is
     wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE (U+2068 … U+2069).
 
@@ -95,25 +98,37 @@ def join_isolated(items: Any, separator: str = ", ") -> Any:
     phone number after an Arabic organisation name takes the Arabic direction and prints
     with its digit groups reversed ("70 456 123-08"), in Word and in the PDF alike.
     Lines without right-to-left text are joined unchanged.
-    """
-    items = list(items)
-    if any(hasattr(item, "__html__") for item in items):  # links: keep them markup, escape the rest
-        from markupsafe import Markup, escape
 
-        marked = [escape(item) for item in items]
-        if any(_RTL.search(str(part)) for part in marked):
+    Like Jinja's own ``join`` under autoescape, markup stays markup: when an item is a
+    markup object (a link from ``| link`` or ``| mailto``, a picture), the other items
+    and the separator are escaped and the result is markup, so the link is not printed
+    as escaped tags.
+    """
+    values = list(items)
+    if eval_ctx.autoescape and any(hasattr(item, "__html__") for item in values):
+        marked = [escape(item) for item in values]
+        if any(_RTL.search(part) for part in marked):
             marked = [Markup("\u2068") + part + Markup("\u2069") for part in marked]
         return escape(separator).join(marked)
-    parts = [str(item) for item in items]
+    parts = [str(item) for item in values]
     if not any(_RTL.search(part) for part in parts):
         return separator.join(parts)
     return separator.join(f"\u2068{part}\u2069" for part in parts)
 
 
-def plain_link(value: Any) -> str:
-    """``{{ url | link }}`` / ``{{ address | mailto }}`` outside a backend that makes links:
-    the value as text ('' for None, so ``[a.phone, a.email | mailto] | select`` drops it)."""
-    return "" if value is None else str(value)
+def plain_link(value: Any) -> Any:
+    """The ``link`` filter's default: the value unchanged, '' for None.
+
+    ``{{ meeting.link | link }}`` marks an http(s) URL as a link. Output formats that
+    can make it clickable replace this filter (the Word engines write a ``w:hyperlink``);
+    rendered by plain Jinja or docxtpl the template still prints the bare value.
+    """
+    return "" if value is None else value
+
+
+def plain_mailto(value: Any) -> Any:
+    """The ``mailto`` filter's default: the e-mail address unchanged, '' for None."""
+    return "" if value is None else value
 
 
 _LINK_SCHEMES = ("http://", "https://")
@@ -135,8 +150,6 @@ def breakable(text: str) -> str:
 def html_link(value: Any) -> Any:
     """``{{ url | link }}`` in HTML: a clickable ``<a href>`` for an http(s) URL (tagged as a
     Link annotation in the PDF), the text alone for anything else."""
-    from markupsafe import Markup, escape
-
     if value is None or value == "":
         return ""
     text = str(value)
@@ -147,8 +160,6 @@ def html_link(value: Any) -> Any:
 
 def html_mailto(value: Any) -> Any:
     """``{{ address | mailto }}`` in HTML: a ``mailto:`` link for an e-mail address."""
-    from markupsafe import Markup, escape
-
     if value is None or value == "":
         return ""
     text = str(value)
@@ -173,5 +184,5 @@ def make_environment(*, autoescape: bool = True, loader: Any = None) -> SipdocsS
     env.globals["range"] = _limited_range
     env.filters["join_isolated"] = join_isolated
     env.filters["link"] = plain_link
-    env.filters["mailto"] = plain_link
+    env.filters["mailto"] = plain_mailto
     return env

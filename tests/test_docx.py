@@ -20,6 +20,7 @@ from sipdocs.errors import RenderError, TemplateSecurityError
 
 from .conftest import KINDS, REPO, SAMPLES, load_sample
 from .docs import docx_images, docx_parts, docx_text, expected_strings, missing_from, protected_secrets
+from .word_layout import docx_hyperlinks
 
 ENGINES = ("compiled", "docxtpl")
 _RENDERERS = {e: Renderer(RenderOptions(docx_engine=e)) for e in ENGINES}
@@ -128,6 +129,9 @@ def _structure(blob: bytes) -> dict:
         "footer": [t(p.text) for s in d.sections for p in s.footer.paragraphs],
         "images": sorted(alt or "" for alt, _ in docx_images(blob)),
         "repeat_header_rows": docx_parts(blob)["word/document.xml"].count(b"<w:tblHeader"),
+        "rows_kept_whole": docx_parts(blob)["word/document.xml"].count(b"<w:cantSplit"),
+        "links": [(part, rid, t(text), target) for part, rid, text, target in docx_hyperlinks(blob)],
+        "language": [docx_parts(blob)[name] for name in ("word/styles.xml", "word/settings.xml")],
     }
 
 
@@ -173,6 +177,205 @@ def test_identical_bytes_across_processes(tmp_path):
     outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=env).stdout
             for _ in range(2)]
     assert outs[0] == outs[1] == render_docx(load_sample("invitation"))
+
+
+# --- language, hyphenation, tables, links (issue 14) -----------------------------------------------
+
+W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+TEMPLATES = REPO / "forms" / "national" / "templates"
+
+
+def _xml(blob: bytes, part: str):
+    return etree.fromstring(docx_parts(blob)[part])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("lang, tag", [("sv", "sv-SE"), ("en", "en-GB")])
+def test_document_declares_its_language(engine, lang, tag):
+    blob = render_docx(load_sample("invitation"), engine, lang=lang)
+    for part in ("word/styles.xml", "word/stylesWithEffects.xml"):
+        [default] = _xml(blob, part).findall("w:docDefaults/w:rPrDefault/w:rPr/w:lang", W_NS)
+        w = "{%s}" % W_NS["w"]
+        assert (default.get(w + "val"), default.get(w + "eastAsia"), default.get(w + "bidi")) == (tag, tag, "ar-SA")
+    [theme] = _xml(blob, "word/settings.xml").findall("w:themeFontLang", W_NS)
+    assert theme.get("{%s}val" % W_NS["w"]) == tag
+    assert f"<dc:language>{tag}</dc:language>" in docx_parts(blob)["docProps/core.xml"].decode()
+    assert b"en-US" not in docx_parts(blob)["word/styles.xml"]
+
+
+def test_language_parts_are_made_once_per_template_and_language():
+    backend = _RENDERERS["compiled"].backend("docx")
+    render_docx(load_sample("plan"), "compiled")
+    [template] = [t for _, t in backend._cache.values() if t.name.endswith("/plan.docx")]
+    assert template.variants("sv") is template.variants("sv")
+    assert template.variants("sv")["word/styles.xml"].compressed != template.variants("en")["word/styles.xml"].compressed
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_templates_hyphenate_automatically(kind):
+    settings = _xml((TEMPLATES / f"{kind}.docx").read_bytes(), "word/settings.xml")
+    assert settings.find("w:autoHyphenation", W_NS) is not None
+    assert settings.find("w:autoHyphenation", W_NS).attrib == {}  # on/off: present = on
+    assert settings.find("w:doNotHyphenateCaps", W_NS) is not None
+    rendered = _xml(render_docx(load_sample(kind)), "word/settings.xml")
+    assert rendered.find("w:autoHyphenation", W_NS) is not None
+
+
+def _tables(blob: bytes):
+    return _xml(blob, "word/document.xml").iter("{%s}tbl" % W_NS["w"])
+
+
+def _text(el) -> str:
+    return "".join(t.text or "" for t in el.iter("{%s}t" % W_NS["w"]))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_header_rows_only_on_data_tables(kind):
+    """``<w:tblHeader/>`` (no w:val: the on/off form the Open XML SDK accepts) on the first
+    row of every table that lists data ({%tr for %}), never on label/value grids or the QR cards."""
+    seen = 0
+    for table in _tables((TEMPLATES / f"{kind}.docx").read_bytes()):
+        rows = table.findall("w:tr", W_NS)
+        headers = [row.find("w:trPr/w:tblHeader", W_NS) for row in rows]
+        is_data = any("{%tr for" in _text(row) for row in rows) and "e.qr" not in _text(table)
+        assert headers[0] is not None if is_data else headers[0] is None, _text(rows[0])[:60]
+        assert all(h is None for h in headers[1:])
+        if headers[0] is not None:
+            assert headers[0].attrib == {}
+            seen += 1
+    assert seen >= 1
+    assert b'tblHeader w:val' not in docx_parts(render_docx(load_sample(kind)))["word/document.xml"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_template_rows_do_not_split(kind):
+    """Every row that stays in the document (not a {%tr %} tag row) is ``cantSplit``: a QR
+    card, a signature, a label/value pair is never divided between pages."""
+    for table in _tables((TEMPLATES / f"{kind}.docx").read_bytes()):
+        for row in table.findall("w:tr", W_NS):
+            if "{%tr" not in _text(row):
+                assert row.find("w:trPr/w:cantSplit", W_NS) is not None, _text(row)[:60]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_row_with_more_text_than_a_page_may_split(engine):
+    data = load_sample("plan")
+    long_text = ("Skolan anpassar skoldagen och följer upp närvaron varje vecka. " * 160)[:10000]
+    many_lines = "\n".join(f"Steg {n}" for n in range(1, 41))  # short, but 40 lines
+    data["interventions"][0]["what"] = long_text
+    data["interventions"][1]["what"] = many_lines
+    rows = [row for table in _tables(render_docx(data, engine)) for row in table.findall("w:tr", W_NS)]
+    tall = [row for row in rows if long_text[:200] in _text(row) or "Steg 40" in _text(row)]
+    assert len(tall) == 2 and all(row.find("w:trPr/w:cantSplit", W_NS) is None for row in tall)
+    assert all(row.find("w:trPr/w:cantSplit", W_NS) is not None for row in rows if row not in tall)
+
+
+def test_qr_cards_one_per_row_beside_their_url():
+    blob = render_docx(load_sample("plan"))
+    [cards] = [t for t in _tables(blob) if "utvardering" in _text(t)]
+    rows = cards.findall("w:tr", W_NS)
+    urls = [a["evaluation_url"] for a in load_sample("plan")["attendees"]]
+    assert len(rows) == len(urls)
+    for row, url in zip(rows, urls):
+        code, text = row.findall("w:tc", W_NS)
+        assert code.find(".//w:drawing", W_NS) is not None and _text(code) == ""
+        assert _text(text).endswith(url)
+        assert row.find("w:trPr/w:cantSplit", W_NS) is not None and row.find("w:trPr/w:tblHeader", W_NS) is None
+    assert cards.find("w:tblPr/w:tblBorders", W_NS) is None  # a list of cards, not a grid
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_links_are_word_hyperlinks(engine):
+    data = load_sample("invitation")
+    links = docx_hyperlinks(render_docx(data, engine))
+    expected = [(data["meeting"]["link"], data["meeting"]["link"])] + [
+        (address, "mailto:" + address) for address in
+        (data["convener"]["email"], data["guardians"][0]["email"], data["invitees"][0]["email"])]
+    assert {(text, target) for _, _, text, target in links} >= set(expected)
+    assert all(part == "word/document.xml" for part, *_ in links)
+    # numbered in order of appearance, one relationship per distinct target
+    ids = list(dict.fromkeys(rid for _, rid, _, _ in links))
+    assert ids == [f"rIdSipLink{n}" for n in range(1, len(ids) + 1)]
+    plan = docx_hyperlinks(render_docx(load_sample("plan"), engine))
+    assert [a["evaluation_url"] for a in load_sample("plan")["attendees"]] == \
+        [target for _, _, _, target in plan if "/utvardering/" in target]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_link_runs_are_styled_and_not_hyphenated(engine):
+    blob = render_docx(load_sample("plan"), engine)
+    styles = _xml(blob, "word/styles.xml")
+    [style] = styles.findall("w:style[@w:styleId='Hyperlink']", W_NS)
+    assert style.find("w:rPr/w:u", W_NS) is not None and style.find("w:rPr/w:color", W_NS) is not None
+    w = "{%s}" % W_NS["w"]
+    document = _xml(blob, "word/document.xml")
+    qr_links = [link for link in document.iter(w + "hyperlink") if "/utvardering/" in _text(link)]
+    assert qr_links
+    for link in document.iter(w + "hyperlink"):
+        rpr = link.find("w:r/w:rPr", W_NS)
+        names = [etree.QName(el).localname for el in rpr]
+        assert names[0] == "rStyle" and rpr[0].get(w + "val") == "Hyperlink"
+        assert "noProof" in names and rpr.find("w:lang", W_NS).get(w + "val") == "zxx"
+        assert names.index("noProof") < names.index("lang")  # schema order
+    for link in qr_links:  # the small type of the template run the URL was typed in
+        assert link.find("w:r/w:rPr/w:sz", W_NS).get(w + "val") == "16"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_link_values_are_escaped_and_encoded(engine):
+    data = load_sample("invitation")
+    data["meeting"]["link"] = "https://example.org/möte?id=1&namn=Åsa%20Ö"
+    data["convener"]["email"] = "kim.o'kurator+sip@example.org"
+    links = docx_hyperlinks(render_docx(data, engine))
+    assert ("https://example.org/möte?id=1&namn=Åsa%20Ö",
+            "https://example.org/m%C3%B6te?id=1&namn=%C3%85sa%20%C3%96") in [(t, target) for _, _, t, target in links]
+    assert ("kim.o'kurator+sip@example.org", "mailto:kim.o'kurator+sip@example.org") in \
+        [(t, target) for _, _, t, target in links]
+
+
+def test_only_web_and_mail_targets_become_links():
+    from sipdocs.backends.docx_links import word_link, word_mailto
+
+    for value in ("javascript:alert(1)", "file:///etc/passwd", "ftp://example.org/x", "https://", "http://a b.se",
+                  "data:text/html,<b>x</b>", "Testskolan"):
+        assert word_link(value) == value and not hasattr(word_link(value), "__html__")
+    for value in ("not an address", "a@b", "<a@b.se>", "x@y.se?subject=hi there"):
+        assert word_mailto(value) == value and not hasattr(word_mailto(value), "__html__")
+    assert word_link(None) == "" and word_mailto(None) == ""
+    assert "<w:hyperlink" in word_link("https://example.org/a?b=<c>")
+    assert "&lt;c&gt;" in word_link("https://example.org/a?b=<c>")  # escaped in the text
+
+
+def test_a_link_placeholder_with_another_scheme_is_unwrapped():
+    from sipdocs.backends.docx_links import resolve_links
+
+    w, r = "http://schemas.openxmlformats.org/wordprocessingml/2006/main", \
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    root = etree.fromstring(
+        f'<w:document xmlns:w="{w}" xmlns:r="{r}"><w:body><w:p>'
+        '<w:hyperlink r:id="sipdocs-link:javascript:alert(1)"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr>'
+        '<w:t>klicka</w:t></w:r></w:hyperlink>'
+        '<w:hyperlink r:id="sipdocs-link:https://example.org/"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr>'
+        '<w:t>ok</w:t></w:r></w:hyperlink></w:p></w:body></w:document>')
+    assert resolve_links(root) == [("rIdSipLink1", "https://example.org/")]
+    [link] = root.iter(f"{{{w}}}hyperlink")
+    assert _text(link) == "ok" and _text(root) == "klickaok"
+
+
+def test_join_isolated_keeps_links_as_markup():
+    from sipdocs.backends.docx import word_environment
+    from sipdocs.templating import make_environment
+
+    source = "{{ [name, phone, email | mailto] | select | join_isolated(', ') }}"
+    out = word_environment().from_string(source).render(name="<Rut & Co>", phone=None, email="rut@example.org")
+    assert out.startswith("&lt;Rut &amp; Co&gt;, </w:t></w:r><w:hyperlink")
+    assert "rut@example.org</w:t></w:r></w:hyperlink>" in out
+    arabic = word_environment().from_string(source).render(name="سمیرا", phone="070", email="rut@example.org")
+    assert arabic.startswith("\u2068سمیرا\u2069, \u2068070\u2069, \u2068</w:t></w:r><w:hyperlink")
+    # the plain defaults: the value as it is (escaped), '' for None
+    plain = make_environment().from_string(source + "{{ link | link }}{{ none | link }}")
+    assert plain.render(name="<Rut>", phone=None, email="rut@example.org", link="https://a.se/?x=1&y=2",
+                        none=None) == "&lt;Rut&gt;, rut@example.orghttps://a.se/?x=1&amp;y=2"
 
 
 # --- safety ---------------------------------------------------------------------------------------

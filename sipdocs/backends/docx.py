@@ -14,6 +14,11 @@ StrictUndefined, autoescape: without escaping docxtpl silently deletes text afte
 or ``<``), put only plain data and image objects in the context, set alt text on every
 picture, write a deterministic zip, and re-open the result parsing every XML part
 strictly — a damaged file is an error, never an output.
+
+What the engines add to docxtpl's rendering is shared here, so both give the same
+document: the ``link``/``mailto`` filters as Word hyperlinks (:mod:`.docx_links`), the
+document's language in styles and settings (:mod:`.docx_language`), and rows too tall to
+keep on one page allowed to split (:mod:`.docx_rows`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import io
 import re
 import zipfile
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from lxml import etree
 
@@ -31,21 +36,16 @@ from ..errors import RenderError, TemplateSecurityError
 from ..images import Image
 from ..templating import make_environment
 from . import RenderJob, RenderOptions
+from .docx_language import localised_parts, word_language
+from .docx_links import (HYPERLINK_REL, add_relationships, ensure_link_style, has_links, resolve_links, word_link,
+                         word_mailto)
+from .docx_rows import relax_tall_rows
+from .docx_xml import NS, STRICT_PARSER, serialise
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
-
-NS = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "dcterms": "http://purl.org/dc/terms/",
-}
+_STRICT = STRICT_PARSER
+RENDERED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 
 
 def create_docx_backend(options: RenderOptions) -> Any:
@@ -228,6 +228,55 @@ def check_package(data: bytes, template: str) -> None:
         ) from exc
 
 
+# --- what both engines share --------------------------------------------------------------------
+
+def word_environment() -> Any:
+    """The sandboxed environment of :func:`make_environment` with the Word ``link`` and
+    ``mailto`` filters (real ``w:hyperlink`` elements, see :mod:`.docx_links`)."""
+    env = make_environment(autoescape=True)
+    env.filters["link"] = word_link
+    env.filters["mailto"] = word_mailto
+    return env
+
+
+def prepared_parts(read: Callable[[str], bytes | None], lang: str) -> dict[str, bytes]:
+    """The parts that depend on the document's language, not on its data: styles and
+    settings declaring the language (:mod:`.docx_language`), styles with a *Hyperlink*
+    character style for the links. ``read(name)`` gives a template part or None."""
+    parts = localised_parts(read, lang)
+    styles = parts.get("word/styles.xml") or read("word/styles.xml")
+    if styles is not None:
+        parts["word/styles.xml"] = ensure_link_style(styles)
+    return parts
+
+
+def rels_name(part: str) -> str:
+    """``word/document.xml`` → ``word/_rels/document.xml.rels``."""
+    folder, _, file = part.rpartition("/")
+    return f"{folder}/_rels/{file}.rels"
+
+
+def finish_part(part: str, xml: str, read: Callable[[str], bytes | None],
+                extra: Sequence[tuple[str, str, str, bool]] = ()) -> tuple[str, dict[str, bytes]]:
+    """A rendered part parsed strictly, its links resolved and its too-tall rows allowed to
+    split (:mod:`.docx_links`, :mod:`.docx_rows`), with its ``.rels`` when relationships —
+    its links and ``extra`` ones such as pictures — were added (``read`` gives the
+    template's ``.rels``).
+
+    :raises lxml.etree.XMLSyntaxError: the rendered part is not well-formed.
+    """
+    root = etree.fromstring(xml.encode("utf-8"), STRICT_PARSER)
+    links = resolve_links(root) if has_links(xml) else []
+    relaxed = relax_tall_rows(root)
+    if links or relaxed:
+        xml = serialise(root).decode("utf-8")
+    rels = list(extra) + [(rid, HYPERLINK_REL, target, True) for rid, target in links]
+    if not rels:
+        return xml, {}
+    name = rels_name(part)
+    return xml, {name: add_relationships(read(name), rels)}
+
+
 # --- the reference engine ---------------------------------------------------------------------------
 
 class DocxtplBackend:
@@ -239,7 +288,7 @@ class DocxtplBackend:
 
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
-        self.env = make_environment(autoescape=True)
+        self.env = word_environment()
 
     def render(self, job: RenderJob) -> bytes:
         from docxtpl import DocxTemplate
@@ -263,9 +312,19 @@ class DocxtplBackend:
         tpl.save(buf)
         entries = _read_entries(buf.getvalue())
         doc = job.context.get("doc") or {}
-        entries = [(n, core_properties_xml(doc.get("title") or "", job.lang, (doc.get("pack") or {}).get("name", ""),
-                                           document_datetime(job.context)) if n == "docProps/core.xml" else d)
-                   for n, d in entries]
+        parts = dict(entries)
+        replaced = prepared_parts(parts.get, job.lang)
+        replaced["docProps/core.xml"] = core_properties_xml(
+            doc.get("title") or "", word_language(job.lang), (doc.get("pack") or {}).get("name", ""),
+            document_datetime(job.context))
+        for part, blob in entries:
+            if RENDERED_PARTS.match(part):
+                text = blob.decode("utf-8")
+                xml, rels = finish_part(part, text, parts.get)
+                if xml is not text:
+                    replaced[part] = xml.encode("utf-8")
+                replaced.update(rels)
+        entries = [(n, replaced.pop(n, d)) for n, d in entries] + sorted(replaced.items())
         data = deterministic_zip(entries)
         check_package(data, name)
         return data

@@ -37,18 +37,16 @@ from lxml import etree
 
 from ..errors import RenderError
 from ..images import Image
-from ..templating import make_environment
 from . import RenderJob, RenderOptions
-from .docx import (_STRICT, MEDIA_TYPE, NS, alt_texts, core_properties_xml, document_datetime,
-                   map_images, map_template_error)
+from .docx import (_STRICT, MEDIA_TYPE, NS, RENDERED_PARTS, alt_texts, core_properties_xml, document_datetime,
+                   finish_part, map_images, map_template_error, prepared_parts, word_environment)
+from .docx_language import word_language
 
 _TAG = re.compile(r"\{[{%#]")
 _COLUMN_TAGS = re.compile(r"\{%\s*(tc|colspan|hm|vm)\b|\{%tc")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 _LISTING_CHARS = ("\n", "\t", "\x07", "\x0c")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's paragraph pattern
-_RENDERED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
-_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _EMU_PER_MM = 36000
 _DOS_DATE, _DOS_TIME = 0x21, 0  # 1980-01-01 00:00, for byte-identical output
@@ -143,7 +141,7 @@ class CompiledTemplate:
         self.fix_tables: dict[str, bool] = {}
         by_name = {e.name: e for e in self.entries}
         for entry in self.entries:
-            if not _RENDERED_PARTS.match(entry.name):
+            if not RENDERED_PARTS.match(entry.name):
                 continue
             xml = zlib.decompress(entry.compressed, -15).decode("utf-8") if entry.compressed else ""
             if not _TAG.search(xml):
@@ -168,8 +166,19 @@ class CompiledTemplate:
         if b'Extension="png"' not in ct:
             ct = ct.replace(b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1)
         self.content_types = ct
+        self._variants: dict[str, dict[str, _Entry]] = {}
 
-    def render(self, context: Mapping[str, Any], alts: Mapping[str, str], core: bytes) -> bytes:
+    def variants(self, lang: str) -> dict[str, _Entry]:
+        """The parts that differ by language (styles, settings), made once per language
+        and then copied compressed into every document like the untouched parts."""
+        found = self._variants.get(lang)
+        if found is None:
+            found = {name: _Entry(name, zlib.crc32(data), _deflate(data), len(data))
+                     for name, data in prepared_parts(self._entry_data, lang).items()}
+            self._variants[lang] = found
+        return found
+
+    def render(self, context: Mapping[str, Any], alts: Mapping[str, str], core: bytes, lang: str = "sv") -> bytes:
         from jinja2.exceptions import TemplateError
 
         pictures = _Pictures(alts)
@@ -182,14 +191,16 @@ class CompiledTemplate:
             except TemplateError as exc:
                 raise map_template_error(exc, self.name, part) from exc
             xml = self._post_process(part, xml)
-            _check_xml(xml, self.name, part)
+            images = [(rid, _IMAGE_REL, target, False) for rid, target in pictures.rels.get(part, [])]
+            try:  # parsed strictly once: the check, then links and rows on the tree
+                xml, rels = finish_part(part, xml, self._entry_data, images)
+            except etree.XMLSyntaxError as exc:
+                raise _corrupt(self.name, part) from exc
             rendered[part] = xml.encode("utf-8")
+            rendered.update(rels)
         rendered["docProps/core.xml"] = core
         rendered["[Content_Types].xml"] = self.content_types
-        for part, rels in pictures.rels.items():
-            rels_name = _rels_name(part)
-            rendered[rels_name] = _add_relationships(self._entry_data(rels_name), rels)
-        return _write_zip(self.entries, rendered, pictures.media)
+        return _write_zip(self.entries, rendered, pictures.media, self.variants(lang))
 
     def _post_process(self, part: str, xml: str) -> str:
         from docxtpl import DocxTemplate
@@ -242,28 +253,19 @@ def _resolve_listing(xml: str) -> str:
 
 
 def _check_xml(xml: str, template: str, part: str) -> None:
-    """Parse a rendered part strictly (never ``recover=True``): damaged output is an error."""
+    """Parse a part strictly (never ``recover=True``): damaged output is an error."""
     try:
         etree.fromstring(xml.encode("utf-8"), _STRICT)
     except etree.XMLSyntaxError as exc:
-        raise RenderError(
-            f"The rendered Word part {part} from {template} is not well-formed XML and was not written",
-            message_sv=f"Word-delen {part} från {template} blev inte giltig XML och skrevs inte",
-            code="render.corrupt_output", details={"template": template, "part": part},
-        ) from exc
+        raise _corrupt(template, part) from exc
 
 
-def _rels_name(part: str) -> str:
-    folder, _, file = part.rpartition("/")
-    return f"{folder}/_rels/{file}.rels"
-
-
-def _add_relationships(existing: bytes | None, rels: list[tuple[str, str]]) -> bytes:
-    added = "".join(f'<Relationship Id="{rid}" Type="{_IMAGE_REL}" Target="{target}"/>' for rid, target in rels)
-    if existing is None:
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<Relationships xmlns="{_RELS_NS}">{added}</Relationships>').encode("utf-8")
-    return existing.replace(b"</Relationships>", added.encode("utf-8") + b"</Relationships>", 1)
+def _corrupt(template: str, part: str) -> RenderError:
+    return RenderError(
+        f"The rendered Word part {part} from {template} is not well-formed XML and was not written",
+        message_sv=f"Word-delen {part} från {template} blev inte giltig XML och skrevs inte",
+        code="render.corrupt_output", details={"template": template, "part": part},
+    )
 
 
 # --- a minimal deterministic zip reader/writer ----------------------------------------------------
@@ -292,7 +294,8 @@ def _deflate(data: bytes) -> bytes:
     return comp.compress(data) + comp.flush()
 
 
-def _write_zip(entries: list[_Entry], replaced: Mapping[str, bytes], added: Mapping[str, bytes]) -> bytes:
+def _write_zip(entries: list[_Entry], replaced: Mapping[str, bytes], added: Mapping[str, bytes],
+               variants: Mapping[str, _Entry] = {}) -> bytes:
     out = bytearray()
     central = bytearray()
     count = 0
@@ -315,6 +318,7 @@ def _write_zip(entries: list[_Entry], replaced: Mapping[str, bytes], added: Mapp
             data = replaced[entry.name]
             put(entry.name, zlib.crc32(data), _deflate(data), len(data))
         else:
+            entry = variants.get(entry.name, entry)
             put(entry.name, entry.crc, entry.compressed, entry.size)
     existing = {e.name for e in entries}
     for name in sorted(set(replaced) - existing):
@@ -338,7 +342,7 @@ class CompiledDocxBackend:
 
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
-        self.env = make_environment(autoescape=True)
+        self.env = word_environment()
         self._cache: dict[Path, tuple[tuple[int, int], CompiledTemplate]] = {}
 
     def compiled(self, path: Path, name: str) -> CompiledTemplate:
@@ -355,11 +359,11 @@ class CompiledDocxBackend:
         name = f"{job.pack.id}/templates/{path.name}"
         template = self.compiled(path, name)
         doc = job.context.get("doc") or {}
-        core = core_properties_xml(doc.get("title") or "", job.lang, (doc.get("pack") or {}).get("name", ""),
-                                   document_datetime(job.context))
+        core = core_properties_xml(doc.get("title") or "", word_language(job.lang),
+                                   (doc.get("pack") or {}).get("name", ""), document_datetime(job.context))
         # Rendered parts are parsed strictly inside render(); copied parts were checked at
         # compile time and are written byte for byte with their CRCs.
-        return template.render(job.context, alt_texts(job.context), core)
+        return template.render(job.context, alt_texts(job.context), core, job.lang)
 
 
 __all__ = ["CompiledDocxBackend", "CompiledTemplate"]
