@@ -76,6 +76,16 @@ def long_names_invitation() -> dict:
     return data
 
 
+def long_names_plan() -> dict:
+    """The plan with the long names as where and by whom interventions are given: the narrow
+    'Var' column (about 27 mm) cannot hold them unhyphenated."""
+    data = load_sample("plan")
+    for intervention, (org, _, _) in zip(data["interventions"], LONG_NAMES):
+        intervention["where"] = org
+        intervention["responsible"] = org
+    return data
+
+
 def tall_rows_plan() -> dict:
     """A plan whose first intervention and meeting place hold 10,000 characters each, in
     numbered sentences ("[0001] …"), so lost lines show as missing numbers."""
@@ -118,6 +128,7 @@ def cases() -> list[Case]:
     out += [Case(f"sweep-closure-{n:02d}", padded(stockholm("closure"), "where_to_turn", n)) for n in range(0, 48, 6)]
     out += [Case(f"sweep-followup-{n:02d}", padded(stockholm("followup"), "summary", n)) for n in range(0, 48, 6)]
     out.append(Case("long-names", long_names_invitation()))
+    out.append(Case("long-names-plan", long_names_plan()))
     out.append(Case("tall-rows", tall_rows_plan()))
     out.append(Case("long-urls", long_urls_plan()))
     return out
@@ -269,7 +280,7 @@ def test_swedish_words_are_hyphenated_never_broken(converted):
     c = converted["long-names"]
     vocabulary = {w.lower() for org, _, function in LONG_NAMES for w in _WORD.findall(f"{org} {function}")}
     hyphenated, broken = [], []
-    for page in c.pages:
+    for page in c.pages + converted["long-names-plan"].pages:
         for run in _columns(page):
             for upper, lower in zip(run, run[1:]):
                 end, start = upper.words[-1], lower.words[0]
