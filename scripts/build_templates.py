@@ -737,12 +737,13 @@ class DocxWriter:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(20)
-        section.top_margin, section.bottom_margin = Mm(32), Mm(25)
-        section.header_distance, section.footer_distance = Mm(10), Mm(10)
+        # the header without the logo needs ~12 mm; the first page's logo header pushes its body down
+        section.top_margin, section.bottom_margin = Mm(24), Mm(22)
+        section.header_distance, section.footer_distance = Mm(10), Mm(8)
         styles = doc.styles
         styles["Normal"].font.name = "Arial"
-        styles["Normal"].font.size = Pt(10.5)
-        styles["Normal"].paragraph_format.space_after = Pt(4)
+        styles["Normal"].font.size = Pt(10)
+        styles["Normal"].paragraph_format.space_after = Pt(3)
         for name, size in (("Heading 1", 18), ("Heading 2", 13)):
             st = styles[name]
             st.font.name = "Arial"
@@ -750,7 +751,7 @@ class DocxWriter:
             st.font.size = Pt(size)
             st.font.color.rgb = ACCENT
             st.paragraph_format.keep_with_next = True
-            st.paragraph_format.space_before = Pt(12 if name == "Heading 2" else 0)
+            st.paragraph_format.space_before = Pt(10 if name == "Heading 2" else 0)
         for name in ("Header", "Footer"):
             styles[name].font.size = Pt(8.5)
         props = doc.core_properties
@@ -767,25 +768,29 @@ class DocxWriter:
         self._header_footer()
 
     def _header_footer(self) -> None:
+        """The running header (issuer, title, date, page x of y) and footer on every page; the
+        logo only on the first page, as a letterhead (Word's different first page), so the
+        following pages keep their room for text."""
         section = self.doc.sections[0]
-        header = section.header
-        p = header.paragraphs[0]
-        p.add_run("{% if doc.logo %}{{ doc.logo }}{% endif %}")
-        p2 = header.add_paragraph(style="Header")
-        p2.add_run("{{ doc.issuer or '' }}").font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-        p3 = header.add_paragraph(style="Header")
-        run = p3.add_run(HEADER_TITLE)
-        run.bold = True
-        p3.add_run(" · {{ t.common.document_date }} {{ doc.date }} · {{ t.common.page }} ")
-        _field(p3, "PAGE", "1")
-        p3.add_run(" {{ t.common.page_of }} ")
-        _field(p3, "NUMPAGES", "1")
-        footer = section.footer
-        first = True
-        for line in FOOTER_LINES:
-            fp = footer.paragraphs[0] if first else footer.add_paragraph(style="Footer")
-            first = False
-            fp.add_run(line)
+        section.different_first_page_header_footer = True
+        for header, logo in ((section.first_page_header, True), (section.header, False)):
+            p = header.paragraphs[0]
+            if logo:
+                p.add_run("{% if doc.logo %}{{ doc.logo }}{% endif %}")
+                p = header.add_paragraph(style="Header")
+            else:
+                p.style = self.doc.styles["Header"]
+            p.add_run("{{ doc.issuer or '' }}").font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+            line = header.add_paragraph(style="Header")
+            line.add_run(HEADER_TITLE).bold = True
+            line.add_run(" · {{ t.common.document_date }} {{ doc.date }} · {{ t.common.page }} ")
+            _field(line, "PAGE", "1")
+            line.add_run(" {{ t.common.page_of }} ")
+            _field(line, "NUMPAGES", "1")
+        for footer in (section.first_page_footer, section.footer):
+            for n, text in enumerate(FOOTER_LINES):
+                fp = footer.paragraphs[0] if n == 0 else footer.add_paragraph(style="Footer")
+                fp.add_run(text)
 
     # blocks
     def emit(self, blocks: Iterable[Block]) -> None:
@@ -820,7 +825,8 @@ class DocxWriter:
 
     def _fields(self, b: Fields) -> None:
         """Label/value rows: no header row (the labels are in the first column); rows never
-        split across pages (a split row leaves an empty bordered strip on the next page)."""
+        split across pages (a split row leaves an empty bordered strip on the next page), and
+        every row keeps with the next, so a block is not split where it fits on one page."""
         rows: list[tuple[str | None, tuple[str, str] | None]] = []
         for row in b.rows:
             label, value, *cond = row
@@ -839,6 +845,8 @@ class DocxWriter:
                 run = tr.cells[0].paragraphs[0].add_run(pair[0])
                 run.bold = True
                 tr.cells[1].paragraphs[0].add_run(pair[1])
+                for cell in tr.cells:  # the block stays on one page where it fits (PDF: dl break-inside)
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
         self._spacer()
 
     def _table(self, b: Table) -> None:
@@ -867,8 +875,9 @@ class DocxWriter:
         self._spacer()
 
     def _bullets(self, b: Bullets) -> None:
+        """One paragraph per item; the items keep together (no item alone at a page's top)."""
         self.doc.add_paragraph("{%p for " + b.loop + " %}")
-        self.doc.add_paragraph(b.item, style="List Bullet")
+        self.doc.add_paragraph(b.item, style="List Bullet").paragraph_format.keep_with_next = True
         self.doc.add_paragraph("{%p endfor %}")
 
     def _evaluation(self, b: Evaluation) -> None:
@@ -876,8 +885,9 @@ class DocxWriter:
         the URL (a link, small type, so a ~100-character URL fits on one line) beside it.
 
         Rows may not split, so a card is never divided between pages; the heading (its
-        style) and the intro keep with the next paragraph, which is the first card's. No
-        header row and no borders: the cards are a list, not a data table.
+        style), the intro and every card keep with the next paragraph, so the block moves
+        to a new page whole where it fits on one. No header row and no borders: the cards
+        are a list, not a data table.
         """
         self.doc.add_paragraph("{%p if evaluation %}")
         self.doc.add_paragraph("{{ t.common.evaluation_heading }}", style="Heading 2")
@@ -899,6 +909,7 @@ class DocxWriter:
         url.add_run("{{ e.url | link }}").font.size = Pt(QR_URL_PT)
         for paragraph in (code.paragraphs[0], name, url):
             paragraph.paragraph_format.space_after = Pt(0)
+            paragraph.paragraph_format.keep_with_next = True  # the cards stay together, as in the PDF
         table.rows[2].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self.doc.add_paragraph("{%p endif %}")
 
@@ -939,7 +950,10 @@ class DocxWriter:
         return table
 
     def _spacer(self) -> None:
-        self.doc.add_paragraph("")
+        """A small gap after a table (Word needs a paragraph between two tables)."""
+        gap = self.doc.add_paragraph("")
+        gap.paragraph_format.space_after = Pt(0)
+        gap.paragraph_format.line_spacing = Pt(6)
 
     def save(self, path: Path) -> None:
         from sipdocs.backends.docx import deterministic_zip
