@@ -39,3 +39,12 @@ def test_make_targets_and_exit_codes_are_documented():
         assert target in README, target
     for code in range(5):
         assert f"| {code} |" in README
+
+
+def test_the_readme_shows_the_first_page_of_every_document():
+    from .conftest import KINDS
+
+    for kind in KINDS:
+        picture = REPO / "samples" / "pages" / f"{kind}.png"
+        assert f'src="samples/pages/{kind}.png"' in README, kind
+        assert picture.read_bytes().startswith(b"\x89PNG"), kind
