@@ -320,3 +320,8 @@ def test_word_files_are_laid_out_with_arial_metrics(converted):
         fonts = {line.split()[0].split("+", 1)[-1] for line in listing}
         assert fonts <= {"LiberationSans", "LiberationSans-Bold", "OpenSymbol", "DejaVuSans"}, (kind, fonts)
         assert "LiberationSans-Bold" in fonts
+
+
+def test_the_sample_invitation_fits_on_three_pages_in_libreoffice(converted):
+    for name in ("national-sv-invitation", "national-en-invitation", "stockholm-invitation", "dalarna-invitation"):
+        assert len(converted[name].pages) <= 3, name
