@@ -7,7 +7,7 @@ and social services' incoming-information note.
 Public API (everything else is internal)::
 
     import sipdocs
-    result = sipdocs.validate("samples/invitation.json")
+    result = sipdocs.validate("samples/invitation.json")   # or a dict, JSON/YAML text, bytes, a file
     for issue in result.issues:
         print(issue.code, issue.pointer, issue.message("en"))
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import list_packs as list_packs
+from .api import loads as loads
 from .api import validate as validate
 from .errors import BackendUnavailableError as BackendUnavailableError
 from .errors import InputError as InputError
@@ -75,6 +76,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "__version__",
     "validate",
+    "loads",
     "render",
     "render_packet",
     "build_context",

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from .context import make_context, resolve_lang
 from .errors import InvalidInputError, Issue, RenderError
-from .inputs import load_input
+from .inputs import InputSource, load_input, source_label
 from .output import atomic_write, format_name
 from .packs import Pack, load_pack
 from .backends import FORMATS, Backend, RenderJob, RenderOptions, create_backend
@@ -124,12 +124,12 @@ class Renderer:
             self._backends[fmt] = create_backend(fmt, self.options)
         return self._backends[fmt]
 
-    def render(self, source: Mapping[str, Any] | str | os.PathLike[str] | bytes,
-               formats: Iterable[str] = ("docx",), pack: str | Pack | None = None,
+    def render(self, source: InputSource, formats: Iterable[str] = ("docx",), pack: str | Pack | None = None,
                lang: str | None = None) -> RenderResult:
         """Validate and render one input.
 
-        :param source: a mapping, a JSON/YAML path or bytes.
+        :param source: a mapping, JSON/YAML text or bytes, a path or a file object (see
+            :mod:`sipdocs.inputs`).
         :param formats: any of ``"docx"``, ``"pdf"``.
         :param pack: pack id/folder/object; default: the input's ``"pack"``, then the renderer's.
         :param lang: ``"sv"`` or ``"en"``; default: the input's ``"lang"``, then the renderer's.
@@ -182,10 +182,10 @@ class Renderer:
 
 
 def _source_name(source: Any) -> str | None:
-    return Path(source).name if isinstance(source, (str, os.PathLike)) else None
+    return source_label(source)
 
 
-def render_packet(sources: Iterable[Mapping[str, Any] | str | os.PathLike[str] | bytes],
+def render_packet(sources: Iterable[InputSource],
                   pack: str | Pack | None = None, lang: str | None = None, *, title: str | None = None,
                   renderer: Renderer | None = None) -> tuple[bytes, list[RenderResult]]:
     """Render several inputs to PDF and merge them into one packet, one bookmark per document.
@@ -219,7 +219,7 @@ def _packet_title(results: list[RenderResult]) -> str:
 _DEFAULT: Renderer | None = None
 
 
-def render(source: Mapping[str, Any] | str | os.PathLike[str] | bytes, formats: Iterable[str] = ("docx",),
+def render(source: InputSource, formats: Iterable[str] = ("docx",),
            pack: str | Pack | None = None, lang: str | None = None, **options: Any) -> RenderResult:
     """Render one input with a shared renderer (templates compiled once per process).
 

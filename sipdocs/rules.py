@@ -305,7 +305,7 @@ def consent_document(check: Check) -> Iterator[Issue]:
     persons = d.get("consenting_persons")
     persons = persons if isinstance(persons, list) else []
     for i, person in enumerate(persons):
-        if isinstance(person, dict) and person.get("form") == "oral_documented" and not person.get("documented_by"):
+        if isinstance(person, dict) and person.get("form") == "oral" and not person.get("documented_by"):
             yield check.issue("consent.oral_not_documented", ("consenting_persons", i, "documented_by"))
     parties = d.get("parties")
     if isinstance(parties, list) and len(parties) >= 2:

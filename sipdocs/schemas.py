@@ -168,6 +168,12 @@ def bundled_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+@lru_cache(maxsize=None)
+def resolved_schema(name: str) -> dict[str, Any]:
+    """The inlined schema of a kind, built once (shared: never modify it)."""
+    return inlined_schema(name)
+
+
 def inlined_schema(name: str) -> dict[str, Any]:
     """A copy of a kind's schema with every ``$ref`` replaced by its target (no ``$id``/``$defs``).
 
