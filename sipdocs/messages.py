@@ -171,11 +171,15 @@ CATALOGUE: dict[str, Message] = {
     # --- spreadsheets and bulk runs ------------------------------------------------------------------
     "sheet.unknown_column": M(None, "Kolumnen {column} känns inte igen och används inte.",
                               "The column {column} is not recognised and is ignored."),
-    "sheet.list_columns_missing": M(None, "Listbladet {sheet} saknar kolumnerna case_id och list.",
-                                    "The list sheet {sheet} lacks the columns case_id and list."),
+    "sheet.list_columns_missing": M(None, "Listbladet {sheet} saknar kolumnerna Ärende-id och Lista.",
+                                    "The list sheet {sheet} lacks the columns Ärende-id (case_id) and Lista (list)."),
+    "sheet.lists_missing": M(None, "Listorna ({lists}) saknas: fyll i dem {where_sv}, en rad per post med radens "
+                             "Ärende-id, eller ange listfilen med --lists.",
+                             "The lists ({lists}) are missing: fill them in {where_en}, one row per item with the "
+                             "row's Ärende-id, or give the list file with --lists."),
     "sheet.unknown_list": M(None, "Okänd lista på listbladet {sheet}.", "Unknown list on the list sheet {sheet}."),
-    "sheet.orphan_list_row": M(None, "Raden på listbladet {sheet} har ett case_id som ingen rad på huvudbladet har.",
-                               "The row on the list sheet {sheet} has a case_id that no main-sheet row has."),
+    "sheet.orphan_list_row": M(None, "Raden på listbladet {sheet} har ett Ärende-id som ingen rad på huvudbladet har.",
+                               "The row on the list sheet {sheet} has an Ärende-id (case_id) that no main-sheet row has."),
     "bulk.name_collision": M(None, "Filnamnet för raden ({name}) används redan av rad {other}; raden renderades inte.",
                              "The file name for the row ({name}) is already used by row {other}; the row was not rendered."),
     "bulk.output_exists": M(None, "Filen {name} finns redan; använd --force eller --resume.",
