@@ -24,6 +24,7 @@ from .errors import InputError as InputError
 from .errors import InvalidInputError as InvalidInputError
 from .errors import Issue as Issue
 from .errors import OutputError as OutputError
+from .errors import OutputExistsError as OutputExistsError
 from .errors import PackError as PackError
 from .errors import PostprocessError as PostprocessError
 from .errors import RenderError as RenderError
@@ -103,5 +104,6 @@ __all__ = [
     "BackendUnavailableError",
     "PostprocessError",
     "OutputError",
+    "OutputExistsError",
     "SheetError",
 ]

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .context import make_context, resolve_lang
-from .errors import InvalidInputError, Issue, RenderError
+from .errors import InvalidInputError, Issue, OutputError, RenderError
 from .inputs import InputSource, load_input, source_label
-from .output import atomic_write, format_name
+from .output import atomic_write, exists_error, format_name
 from .packs import Pack, load_pack
 from .backends import FORMATS, Backend, RenderJob, RenderOptions, create_backend
 from .limits import time_limit
@@ -69,13 +69,29 @@ class RenderResult:
     def write(self, outdir: str | os.PathLike[str], *, force: bool = False,
               name_pattern: str | None = None, name_fields: Mapping[str, str | None] | None = None,
               ) -> list[Path]:
-        """Write every artifact into ``outdir`` atomically; returns the paths."""
+        """Write every artifact into ``outdir``; returns the paths.
+
+        The set is written whole or not at all: without ``force``, when any of the files exists
+        already, none is written (:class:`~sipdocs.errors.OutputExistsError`, naming them), and
+        a write that fails takes back the files this call wrote before it.
+        """
         stem = self.stem
         if name_pattern:
             stem = format_name(name_pattern, {**self.fields, **(name_fields or {})})
-        paths = []
-        for fmt, artifact in self.artifacts.items():
-            paths.append(atomic_write(Path(outdir) / f"{stem}.{_EXT[fmt]}", artifact.data, force=force))
+        targets = [(Path(outdir) / f"{stem}.{_EXT[fmt]}", artifact) for fmt, artifact in self.artifacts.items()]
+        if not force:
+            existing = [path for path, _ in targets if path.exists()]
+            if existing:
+                raise exists_error(existing)
+        paths: list[Path] = []
+        try:
+            for path, artifact in targets:
+                paths.append(atomic_write(path, artifact.data, force=force))
+        except OutputError:
+            if not force:
+                for written in paths:
+                    written.unlink(missing_ok=True)
+            raise
         return paths
 
 
