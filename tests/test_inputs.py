@@ -369,3 +369,37 @@ def test_consent_form_codes_are_one_set_and_old_codes_still_work():
     label["consenting_persons"][0]["form"] = "Skriftligt"
     result = sipdocs.validate(label)
     assert result.data["form"] == "oral" and result.data["consenting_persons"][0]["form"] == "written"
+
+
+# --- point 6: messages that point to the cause -------------------------------------------------------
+
+def test_type_and_format_messages_say_how_the_field_is_written():
+    data = load_sample("followup")
+    data["document_date"] = "12/5/2026"
+    data["followup_number"] = "andra"
+    data["meeting"]["start_time"] = "kvart över ett"
+    issues = {i.pointer: i for i in sipdocs.validate(data).issues}
+    assert "datum skrivs ÅÅÅÅ-MM-DD" in issues["/document_date"].message_sv
+    assert "dates are written YYYY-MM-DD" in issues["/document_date"].message_en
+    assert "här ska stå ett heltal" in issues["/followup_number"].message_sv
+    assert "a whole number" in issues["/followup_number"].message_en
+    assert "klockslag skrivs TT:MM" in issues["/meeting/start_time"].message_sv
+    for issue in issues.values():
+        assert "integer" not in issue.message_sv and "format: date" not in issue.message_sv
+
+
+def test_numbers_excel_damaged_are_named_as_such():
+    data = load_sample("invitation")
+    data["child"]["personal_number"] = "2,01701E+11"  # what a CSV from Excel holds
+    data["guardians"][0]["personal_number"] = "501012393"  # a 10-digit number without its zero
+    data["guardians"][0]["phone"] = "701234567"
+    found = {(i.code, i.pointer, i.level) for i in sipdocs.validate(data).issues}
+    assert ("input.excel_number", "/child/personal_number", "error") in found
+    assert ("input.leading_zero_lost", "/guardians/0/personal_number", "error") in found
+    assert ("input.leading_zero_lost", "/guardians/0/phone", "warning") in found
+    # one message per damaged cell: no "wrong check digit" or "wrong shape" beside it
+    assert not [c for c, p, _ in found if p in ("/child/personal_number", "/guardians/0/personal_number")
+                and not c.startswith("input.")]
+    issue = next(i for i in sipdocs.validate(data).issues if i.code == "input.excel_number")
+    assert "Excel har gjort om talet" in issue.message_sv and "formatera kolumnen som text" in issue.message_sv
+    assert "2,01701E+11" not in issue.message_sv

@@ -188,4 +188,5 @@ def _list_at(data: dict[str, Any], path: tuple[str, ...]) -> list[Any]:
     node: Any = data
     for token in path[:-1]:
         node = node.setdefault(token, {})
-    return node.setdefault(path[-1], [])
+    items: list[Any] = node.setdefault(path[-1], [])
+    return items

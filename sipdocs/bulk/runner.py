@@ -361,9 +361,9 @@ class BulkRun:
         ctx.set_forkserver_preload(preload)
         window = max(4, o.jobs * 4)
         queue = iter(jobs)
+        start: dict[str, Any] = {} if o.dry_run else {"initializer": _init_worker, "initargs": (o.pdf_variant,)}
         with ProcessPoolExecutor(max_workers=o.jobs, mp_context=ctx, max_tasks_per_child=o.recycle_every,
-                                 initializer=None if o.dry_run else _init_worker,
-                                 initargs=() if o.dry_run else (o.pdf_variant,)) as pool:
+                                 **start) as pool:
             pending: dict[Future[RowOutcome], _Job] = {}
 
             def submit() -> None:
