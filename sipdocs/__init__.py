@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers (the packa
     from .renderer import render as render
     from .renderer import render_packet as render_packet
 
+    __version__: str
+
 # Rendering names are imported on first use, so `sipdocs validate` and `import sipdocs`
 # stay light (the CLI's start-up time is part of the product).
 _LAZY = {

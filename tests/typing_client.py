@@ -89,3 +89,45 @@ def handle_errors(path: Path) -> str:
     except sipdocs.SipdocsError as exc:
         return str(exc.to_dict("en"))
     return "ok"
+
+
+# Each lazily imported name returns a concrete type straight through: were it ``Any`` (a module
+# ``__getattr__`` without declarations), ``--strict`` would report "Returning Any".
+def lazy_render(path: Path) -> bytes:
+    return sipdocs.render(path, ("pdf",))["pdf"]
+
+
+def lazy_renderer(path: Path) -> bytes:
+    return sipdocs.Renderer(sipdocs.RenderOptions()).render(path)["docx"]
+
+
+def lazy_result(result: sipdocs.RenderResult, artifact: sipdocs.Artifact) -> tuple[str, bytes]:
+    return result.stem, artifact.data
+
+
+def lazy_options() -> str:
+    return sipdocs.RenderOptions().pdf_variant
+
+
+def lazy_context(path: Path) -> dict[str, object]:
+    return sipdocs.build_context(path)
+
+
+def lazy_packet(path: Path) -> bytes:
+    return sipdocs.render_packet([path])[0]
+
+
+def lazy_pdfpost(pdf: bytes) -> bytes:
+    return sipdocs.encrypt_pdf(sipdocs.merge_pdfs([("Plan", pdf)]), "lösenord")
+
+
+def lazy_consent(pdf: bytes) -> bool:
+    return sipdocs.read_consent(pdf).ok
+
+
+def lazy_bulk(sheet: Path) -> int:
+    return sipdocs.bulk(sheet, "plan").summary.failed
+
+
+def lazy_version() -> str:
+    return sipdocs.__version__
