@@ -7,8 +7,8 @@ short personnummer. The schema and the identity-number check would call these "w
 digit" or "wrong shape", which sends the convener looking for a typo; these checks say what
 Excel did and what to do (format the column as text and type the value again):
 
-* ``input.excel_number`` (error): any text field whose whole value is a number in exponent
-  form (``2,01E+11``, ``7.01E8``);
+* ``input.excel_number`` (error): any text field whose whole value is a number in Excel's
+  exponent form (``2,01701E+11``, ``7.01E+08``: one digit, decimals, ``E+``, two digits);
 * ``input.leading_zero_lost``: a personnummer of 9 digits (error: a 10-digit number lost its
   zero) and a phone number of digits only that starts with neither ``0`` nor ``+`` (warning:
   it may be a foreign number written without ``+``).
@@ -27,7 +27,8 @@ from .messages import make_issue
 
 __all__ = ["damage_issues"]
 
-_EXPONENT = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+# what Excel shows and writes for a long number: one digit, decimals, "E+" and two digits
+_EXPONENT = re.compile(r"^\d(?:[.,]\d+)?E\+\d{2}$")
 _PHONE_SEPARATORS = re.compile(r"[\s()-]")
 
 

@@ -266,3 +266,17 @@ def test_semicolon_csv_with_commas_in_headers_and_text_is_read_as_semicolon(tmp_
         assert detect_delimiter(text) == ";", kind
     assert detect_delimiter("case_id,child.name\r\nA-1,Kim\r\n") == ","
     assert detect_delimiter("case_id\tchild.name\r\n") == "\t"
+
+
+def test_sipdocs_bulk_stays_callable_after_its_modules_are_imported(tmp_path):
+    import importlib
+
+    import sipdocs
+    import sipdocs.bulk.columns  # noqa: F401  (sets the attribute sipdocs.bulk to the package)
+
+    from .sheetdata import invitation_rows, write_csv
+
+    sheet = write_csv(tmp_path / "k.csv", invitation_rows(1))
+    run = sipdocs.bulk(sheet, "invitation", jobs=1, dry_run=True)
+    assert [o.status for o in run] == ["valid"]
+    assert importlib.import_module("sipdocs.bulk").bulk is not None
