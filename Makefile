@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sipdocs-installed
 # WeasyPrint's system libraries, font subsetting (hb-subset), and the PDF tools the tests use.
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST    := qpdf poppler-utils libreoffice-writer-nogui hyphen-sv fonts-liberation ghostscript pdftk-java
+APT_TEST    := qpdf poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui hyphen-sv fonts-liberation ghostscript pdftk-java
 
 .PHONY: demo test sysdeps sysdeps-test venv bench fuzz wheel-check clean
 

@@ -20,6 +20,7 @@ root = data_root()
 assert "site-packages" in str(root), root
 assert (root / "schemas" / "invitation.schema.json").is_file()
 assert (root / "forms" / "national" / "pack.toml").is_file()
+assert (pathlib.Path(sipdocs.__file__).parent / "py.typed").is_file(), "py.typed is not in the wheel"
 print("wheel-check: data from", root)
 PY
 if "$work/venv/bin/sipdocs" render --help >/dev/null 2>&1; then

@@ -7,22 +7,25 @@ and social services' incoming-information note.
 Public API (everything else is internal)::
 
     import sipdocs
-    result = sipdocs.validate("samples/invitation.json")
+    result = sipdocs.validate("samples/invitation.json")   # or a dict, JSON/YAML text, bytes, a file
     for issue in result.issues:
         print(issue.code, issue.pointer, issue.message("en"))
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .api import InputSource as InputSource
 from .api import list_packs as list_packs
+from .api import loads as loads
 from .api import validate as validate
 from .errors import BackendUnavailableError as BackendUnavailableError
 from .errors import InputError as InputError
 from .errors import InvalidInputError as InvalidInputError
 from .errors import Issue as Issue
 from .errors import OutputError as OutputError
+from .errors import OutputExistsError as OutputExistsError
 from .errors import PackError as PackError
 from .errors import PostprocessError as PostprocessError
 from .errors import RenderError as RenderError
@@ -35,6 +38,21 @@ from .packs import load_pack as load_pack
 from .validation import ValidationResult as ValidationResult
 
 
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers (the package ships py.typed)
+    from .backends import RenderOptions as RenderOptions
+    from .bulk.runner import bulk as bulk
+    from .consent_form import read_consent as read_consent
+    from .consent_form import read_consents as read_consents
+    from .context import build_context as build_context
+    from .pdfpost import encrypt_pdf as encrypt_pdf
+    from .pdfpost import merge_pdfs as merge_pdfs
+    from .renderer import Artifact as Artifact
+    from .renderer import Renderer as Renderer
+    from .renderer import RenderResult as RenderResult
+    from .renderer import render as render
+    from .renderer import render_packet as render_packet
+
+    __version__: str
 
 # Rendering names are imported on first use, so `sipdocs validate` and `import sipdocs`
 # stay light (the CLI's start-up time is part of the product).
@@ -73,9 +91,12 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
+
 __all__ = [
     "__version__",
     "validate",
+    "loads",
+    "InputSource",
     "render",
     "render_packet",
     "build_context",
@@ -103,5 +124,6 @@ __all__ = [
     "BackendUnavailableError",
     "PostprocessError",
     "OutputError",
+    "OutputExistsError",
     "SheetError",
 ]

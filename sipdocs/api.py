@@ -9,30 +9,29 @@ by the code paths that need them, so ``validate`` stays fast.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any, Mapping
-
-from .inputs import load_input
+from .inputs import InputSource, load_input, source_label
+from .inputs import loads as loads
 from .packs import Pack, iter_packs, load_pack
 from .validation import ValidationResult
 from .validation import validate as _validate
 
-InputSource = Mapping[str, Any] | str | os.PathLike[str] | bytes
-
-__all__ = ["validate", "list_packs", "load_pack"]
+__all__ = ["validate", "loads", "list_packs", "load_pack", "InputSource"]
 
 
 def validate(source: InputSource, pack: str | Pack | None = None, *, kind: str | None = None,
              debug: bool = False) -> ValidationResult:
-    """Validate an input (mapping, JSON/YAML file path or bytes) against schema and rules.
+    """Validate an input against schema and rules.
 
-    Returns a :class:`~sipdocs.validation.ValidationResult`; bad *content* never raises.
+    ``source`` is a mapping (Python values such as ``datetime.date`` are fine), JSON/YAML
+    text (``str`` starting with ``{`` or holding a line break, or ``bytes``), a file path
+    or a file object; see :mod:`sipdocs.inputs`. Returns a
+    :class:`~sipdocs.validation.ValidationResult`; bad *content* never raises.
 
-    :raises InputError: the file cannot be read or parsed.
+    :raises InputError: the file cannot be read or the text parsed (the message never
+        contains the input).
     :raises PackError: the pack is unknown or broken.
     """
-    data = load_input(source)
+    data = load_input(source, debug=debug)
     return _validate(data, pack, kind=kind, debug=debug)
 
 
@@ -42,6 +41,5 @@ def list_packs() -> list[Pack]:
 
 
 def source_name(source: InputSource) -> str | None:
-    if isinstance(source, (str, os.PathLike)):
-        return Path(source).name
-    return None
+    """The file name errors may show for ``source`` (``None`` for text, bytes and mappings)."""
+    return source_label(source)

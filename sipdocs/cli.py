@@ -8,6 +8,7 @@ Exit codes (documented in the README):
 2     usage error (unknown option, unknown pack or kind)
 3     invalid or unreadable input
 4     bulk run finished but some rows failed
+5     an output file exists already (nothing overwritten; --force)
 ====  ==========================================================
 
 ``main`` is the single place where errors become messages and exit codes. Personal
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -27,7 +29,7 @@ from . import api
 from .errors import InputError, Issue, SipdocsError
 from .kinds import KINDS
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INVALID, EXIT_ROWS_FAILED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INVALID, EXIT_ROWS_FAILED, EXIT_EXISTS = 0, 1, 2, 3, 4, 5
 
 _LANG = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
                      help="Language of messages (default: SIPDOCS_LANG or sv).")
@@ -80,7 +82,7 @@ def validate(files: tuple[str, ...], fmt: str, pack: str | None, lang: str | Non
     failed = False
     for path in files:
         try:
-            result = api.validate(path, pack, debug=debug)
+            result = api.validate(Path(path), pack, debug=debug)
         except InputError as exc:
             failed = True
             entry = exc.to_dict(lang)
@@ -152,8 +154,8 @@ def _pdf_password(lang: str) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--outdir", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the documents (created if missing).")
-@click.option("--to", "to", default=None, help="Formats, comma-separated: docx,pdf (default: docx; "
-                                                "nothing but the packet with --merge-pdf).")
+@click.option("--to", "to", default=None,
+              help="Formats, comma-separated: docx,pdf (default: both; with --merge-pdf alone, only the packet).")
 @click.option("--pack", default=None, help="Pack id or folder (default: the input's 'pack', then national).")
 @click.option("--lang", "doc_lang", type=click.Choice(["sv", "en"]), default=None,
               help="Document language (default: the input's 'lang', then sv).")
@@ -172,31 +174,35 @@ def _pdf_password(lang: str) -> str:
 def render(files: tuple[str, ...], outdir: str, to: str | None, pack: str | None, doc_lang: str | None,
            name_pattern: str | None, pdf_variant: str, merge_pdf: str | None, encrypt: bool,
            force: bool) -> None:
-    """Render FILE(s) to Word and/or PDF in OUTDIR.
+    """Render FILE(s) to Word and PDF in OUTDIR.
 
     Invalid inputs are reported (as by 'validate') and skipped; the others are written.
-    Files are written atomically and never overwritten without --force.
+    Files are written atomically and never overwritten without --force: when a file of an
+    input exists already, none of that input's files is written, the others go on, and the
+    exit code is 5. Exit code 3 when an input is invalid (it wins over 5).
     """
     from .backends import RenderOptions
-    from .errors import InvalidInputError
-    from .output import atomic_write
+    from .errors import InvalidInputError, OutputExistsError
+    from .output import atomic_write, exists_error
     from .renderer import Renderer, render_packet
 
     lang = _lang(None)
-    formats = _formats(to) if to is not None else (() if merge_pdf else ("docx",))
+    formats = _formats(to) if to is not None else (() if merge_pdf else ("docx", "pdf"))
     if encrypt and pdf_variant == "pdf/ua-1+a-2a":
         raise click.UsageError(_t(
             lang, "PDF/A tillåter inte kryptering: utelämna --pdf-variant (krypterad PDF blir pdf/ua-1) "
                   "eller välj pdf/ua-1 eller plain.",
             "PDF/A forbids encryption: leave out --pdf-variant (an encrypted PDF is pdf/ua-1) "
             "or choose pdf/ua-1 or plain."))
+    if merge_pdf and not force and Path(merge_pdf).exists():
+        raise exists_error([Path(merge_pdf)])  # before any work: exit 5, nothing written
     password = _pdf_password(lang) if encrypt else None
     renderer = Renderer(RenderOptions(pdf_variant=pdf_variant, pdf_password=password))
-    failed = False
+    failed = exists = False
     valid: list[str] = []
     for path in files:
         try:
-            result = renderer.render(path, formats or ("pdf",), pack=pack, lang=doc_lang)
+            result = renderer.render(Path(path), formats or ("pdf",), pack=pack, lang=doc_lang)
         except InvalidInputError as exc:
             failed = True
             _print_result(path, False, exc.issues, lang, _State.debug)
@@ -210,12 +216,18 @@ def render(files: tuple[str, ...], outdir: str, to: str | None, pack: str | None
             click.echo(f"{path}: {_t(lang, 'varning', 'warning')} {issue.code} {issue.pointer} "
                        f"{issue.message(lang)}")
         if formats:
-            for written in result.write(outdir, force=force, name_pattern=name_pattern):
-                click.echo(str(written))
+            try:
+                written = result.write(outdir, force=force, name_pattern=name_pattern)
+            except OutputExistsError as exc:
+                exists = True
+                click.echo(f"{path}: {_t(lang, 'FEL', 'ERROR')} {exc.code}: {exc.localized(lang)}", err=True)
+                continue
+            for target in written:
+                click.echo(str(target))
     if merge_pdf and valid:
-        packet, _ = render_packet(valid, pack, doc_lang, renderer=renderer)
+        packet, _ = render_packet([Path(p) for p in valid], pack, doc_lang, renderer=renderer)
         click.echo(str(atomic_write(merge_pdf, packet, force=force)))
-    sys.exit(EXIT_INVALID if failed else EXIT_OK)
+    sys.exit(EXIT_INVALID if failed else EXIT_EXISTS if exists else EXIT_OK)
 
 
 # --- schema and kinds ---------------------------------------------------------------------------

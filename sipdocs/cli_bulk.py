@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .cli import EXIT_OK, _formats, _lang, _t, cli
 from .kinds import KINDS
 
+if TYPE_CHECKING:  # the bulk machinery loads only when a sheet is rendered
+    from .bulk.runner import RowOutcome
+
 
 class _Progress:
-    """rows done / total, rows per second and time left, on stderr when it is a terminal."""
+    """rows done / total, rows per second and time left, on stderr when it is a terminal.
 
-    def __init__(self, total: int, lang: str) -> None:
+    Lines about failed rows are printed above the bar (the bar is cleared and drawn again),
+    so a terminal shows both; without a terminal there is no bar, only the lines.
+    """
+
+    def __init__(self, total: int, lang: str, enabled: bool | None = None) -> None:
         self.total = total
         self.done = 0
         self.start = time.perf_counter()
         self.lang = lang
-        self.enabled = sys.stderr.isatty() and total > 0
+        self.enabled = (sys.stderr.isatty() if enabled is None else enabled) and total > 0
+        self._drawn = False
 
     def step(self) -> None:
         self.done += 1
+        self._draw()
+
+    def _draw(self) -> None:
         if not self.enabled:
             return
         elapsed = time.perf_counter() - self.start
@@ -35,10 +47,50 @@ class _Progress:
         eta = _t(self.lang, "kvar", "left")
         sys.stderr.write(f"\r{bar} {self.done}/{self.total}  {rate:5.1f} {label}  {eta} {left:4.0f} s ")
         sys.stderr.flush()
+        self._drawn = True
+
+    def line(self, text: str) -> None:
+        """Count a row and print ``text`` on its own line (above the bar on a terminal)."""
+        self.done += 1
+        if self.enabled and self._drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+        click.echo(text, err=True)
+        self._draw()
 
     def close(self) -> None:
-        if self.enabled:
+        if self.enabled and self._drawn:
             sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+_INFO_WORDS = {
+    "engine": ("läsare", "reader"), "sheet": ("blad", "sheet"), "list_sheet": ("listblad", "list sheet"),
+    "lists_file": ("listfil", "list file"), "encoding": ("teckenkodning", "encoding"),
+    "delimiter": ("avgränsare", "delimiter"),
+}
+
+
+def _describe_sheet(info: dict[str, Any], lang: str) -> str:
+    return ", ".join(f"{_t(lang, *_INFO_WORDS.get(key, (key, key)))}: {value}" for key, value in info.items())
+
+
+def _rows(n: int, lang: str) -> str:
+    return f"{n} " + _t(lang, "rad" if n == 1 else "rader", "row" if n == 1 else "rows")
+
+
+def _row_line(outcome: "RowOutcome", lang: str) -> str:
+    """``rad 5: Mötesdatum – Obligatoriskt fält saknas … (och 2 fel till)``: the first error of a
+    failed row with its column, and how many more there are."""
+    errors = [i for i in outcome.issues if i.is_error] or list(outcome.issues)
+    head = _t(lang, f"rad {outcome.row}", f"row {outcome.row}")
+    if not errors:
+        return f"{head}: {_t(lang, 'kunde inte renderas', 'could not be rendered')}"
+    first = errors[0]
+    where = f"{first.column} – " if first.column else ""
+    more = len(errors) - 1
+    tail = _t(lang, f" (och {more} fel till)", f" (and {more} more error{'s' if more > 1 else ''})") if more else ""
+    return f"{head}: {where}{first.message(lang)}{tail}"
 
 
 @cli.command()
@@ -47,7 +99,8 @@ class _Progress:
 @click.option("--pack", default=None, help="Pack id or folder (default: a 'pack' column, then national).")
 @click.option("--lang", "doc_lang", type=click.Choice(["sv", "en"]), default=None, help="Document language.")
 @click.option("--to", "to", default="docx", show_default=True, help="Formats, comma-separated: docx,pdf.")
-@click.option("-o", "--outdir", default="out", show_default=True, type=click.Path(file_okay=False))
+@click.option("-o", "--outdir", default=None, type=click.Path(file_okay=False),
+              help="Output folder (default: a folder named after the sheet, beside it).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: number of cores).")
 @click.option("--layout", type=click.Choice(["flat", "folders"]), default="flat", show_default=True,
               help="Flat files, or a folder per row.")
@@ -55,7 +108,8 @@ class _Progress:
               help="Name pattern (fields: row, kind, date, case_id, lang, pack). "
                    "Default: row-{row}-{kind} (flat) or row-{row}/KIND (folders).")
 @click.option("--lists", "lists", default=None, type=click.Path(dir_okay=False),
-              help="A second CSV/XLSX with list items (case_id, list, fields) — for CSV input.")
+              help="The list file (Ärende-id, Lista, item fields) for a CSV sheet "
+                   "(default: NAME.listor.csv beside NAME.csv, when it exists).")
 @click.option("--sheet", "sheet_name", default=None, help="The data sheet's name (XLSX/ODS).")
 @click.option("--encoding", default=None, help="CSV encoding (default: detected: UTF-8 with BOM, UTF-8, cp1252).")
 @click.option("--delimiter", default=None, help="CSV delimiter (default: detected among ; , tab).")
@@ -66,18 +120,21 @@ class _Progress:
 @click.option("--dry-run", is_flag=True, help="Validate every row; render nothing.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first row with errors.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist from elsewhere.")
-@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1+a-2a", "plain"]), default="pdf/ua-1+a-2a")
-@click.option("--messages", "msg_lang", type=click.Choice(["sv", "en"]), default=None, help="Language of messages.")
-def bulk(sheet: str, kind: str, pack: str | None, doc_lang: str | None, to: str, outdir: str, jobs: int | None,
-         layout: str, name_pattern: str | None, lists: str | None, sheet_name: str | None, encoding: str | None,
-         delimiter: str | None, make_zip: bool, merge_pdf: str | None, resume: bool, dry_run: bool,
-         fail_fast: bool, force: bool, pdf_variant: str, msg_lang: str | None) -> None:
+@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1+a-2a", "plain"]), default="pdf/ua-1+a-2a",
+              show_default=True, help="Accessible + archivable PDF, or a plain PDF.")
+@click.option("--messages", "msg_lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Language of messages (default: SIPDOCS_LANG or sv).")
+def bulk(sheet: str, kind: str, pack: str | None, doc_lang: str | None, to: str, outdir: str | None,
+         jobs: int | None, layout: str, name_pattern: str | None, lists: str | None, sheet_name: str | None,
+         encoding: str | None, delimiter: str | None, make_zip: bool, merge_pdf: str | None, resume: bool,
+         dry_run: bool, fail_fast: bool, force: bool, pdf_variant: str, msg_lang: str | None) -> None:
     """Render SHEET (CSV, XLSX or ODS), one document set per row.
 
-    A bad row never stops the others (unless --fail-fast): OUTDIR/report.csv and
-    report.json say which row and column is wrong and why, without any personal values;
-    OUTDIR/manifest.json lists each row's files with sha256. Exit code 0 when every row
-    rendered, 4 when some failed, 3 when the sheet cannot be read.
+    A bad row never stops the others (unless --fail-fast): each failed row is named with its
+    first problem, and OUTDIR/report.csv and report.json list every error and warning by row
+    and column, without any personal values; OUTDIR/manifest.json lists each row's files
+    with sha256. Exit code 0 when every row rendered, 4 when some failed, 3 when the sheet
+    cannot be read.
     """
     from .bulk import bulk as run_bulk
 
@@ -89,30 +146,44 @@ def bulk(sheet: str, kind: str, pack: str | None, doc_lang: str | None, to: str,
                    layout=layout, name_pattern=name_pattern, lists=lists, encoding=encoding, delimiter=delimiter,
                    sheet_name=sheet_name, resume=resume, dry_run=dry_run, fail_fast=fail_fast, force=force,
                    zip=make_zip, merge_pdf=merge_pdf, pdf_variant=pdf_variant)
-    read = run.summary.sheet
-    described = ", ".join(f"{k}: {v}" for k, v in read.items())
-    click.echo(_t(lang, f"Läste {run.summary.rows} rader ({described})", f"Read {run.summary.rows} rows ({described})"),
-               err=True)
-    progress = _Progress(run.summary.rows, lang)
+    s = run.summary
+    click.echo(_t(lang, f"Läste {_rows(s.rows, lang)} ({_describe_sheet(s.sheet, lang)})",
+                  f"Read {_rows(s.rows, lang)} ({_describe_sheet(s.sheet, lang)})"), err=True)
+    for issue in s.sheet_issues:
+        where = f"{issue.column} – " if issue.column else ""
+        label = _t(lang, "fel", "error") if issue.is_error else _t(lang, "varning", "warning")
+        click.echo(f"{label}: {where}{issue.message(lang)}", err=True)
+    progress = _Progress(s.rows, lang)
+    warnings = sum(1 for i in s.sheet_issues if not i.is_error)
     try:
         for outcome in run:
-            progress.step()
-            if not outcome.ok and not progress.enabled:
-                click.echo(_t(lang, f"rad {outcome.row}: {outcome.status}", f"row {outcome.row}: {outcome.status}"),
-                           err=True)
+            warnings += sum(1 for i in outcome.issues if not i.is_error)
+            if outcome.ok:
+                progress.step()
+            else:
+                progress.line(_row_line(outcome, lang))
     except KeyboardInterrupt:
         progress.close()
         click.echo(_t(lang, "Avbrutet; färdiga rader är sparade (fortsätt med --resume).",
                       "Interrupted; finished rows are kept (continue with --resume)."), err=True)
         sys.exit(130)
     progress.close()
-    s = run.summary
     done = s.ok + s.skipped
-    click.echo(_t(lang, f"{done} av {s.rows} rader klara, {s.failed} med fel ({s.seconds:.1f} s)",
-                  f"{done} of {s.rows} rows done, {s.failed} with errors ({s.seconds:.1f} s)"))
-    for issue in s.sheet_issues:
-        click.echo(f"  {issue.code} {issue.column or ''}: {issue.message(lang)}", err=True)
-    for path in (s.report_csv, s.report_json, s.manifest, s.zip, s.merged_pdf):
+    what = _t(lang, "kontrollerade", "checked") if dry_run else _t(lang, "klara", "done")
+    line = _t(lang, f"{done} av {_rows(s.rows, lang)} {what}, {s.failed} med fel",
+              f"{done} of {_rows(s.rows, lang)} {what}, {s.failed} with errors")
+    if warnings:
+        line += ", " + _t(lang, f"{warnings} varning{'ar' if warnings > 1 else ''}",
+                          f"{warnings} warning{'s' if warnings > 1 else ''}")
+    line += f" ({s.seconds:.1f} s)"
+    if s.interrupted:
+        line += _t(lang, "; stoppad vid första raden med fel (--fail-fast)",
+                   "; stopped at the first row with errors (--fail-fast)")
+    click.echo(line)
+    if (s.failed or warnings) and s.report_csv:
+        click.echo(_t(lang, f"Alla fel och varningar per rad och kolumn: {s.report_csv}",
+                      f"Every error and warning by row and column: {s.report_csv}"))
+    for path in (s.report_json, s.manifest, s.zip, s.merged_pdf):
         if path:
             click.echo(str(path))
     sys.exit(s.exit_code if not s.interrupted else (4 if s.failed else EXIT_OK))
@@ -124,7 +195,9 @@ def bulk(sheet: str, kind: str, pack: str | None, doc_lang: str | None, to: str,
               help="FILE.xlsx (data, list and instruction sheets) or FILE.csv (+ FILE.listor.csv).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def sheet_template(kind: str, output: str | None, force: bool) -> None:
-    """Write a ready-to-fill spreadsheet for KIND with Swedish headers and an example row."""
+    """Write a ready-to-fill spreadsheet for KIND: Swedish headers, an example row, dropdowns
+    for every choice (XLSX), and the list sheet (for CSV a second file, FILE.listor.csv), which
+    'sipdocs bulk FILE --kind KIND' reads back with no other option."""
     from .bulk.template import write_sheet_template
 
     for path in write_sheet_template(kind, output or f"{kind}-mall.xlsx", force=force):

@@ -245,7 +245,7 @@ def _apply(fields: Mapping[str, dict[str, Any]], base: Mapping[str, Any] | None,
             iso = _parse_date(typed_date)
             if iso:
                 person["date"] = iso
-                person.setdefault("form", "signed")
+                person.setdefault("form", "written")
             else:
                 extra.append(make_issue("consent_form.bad_date", f"/consenting_persons/{index}/date", "error"))
         persons[index] = person

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .domain import is_protected
 from .errors import InvalidInputError
@@ -32,6 +32,9 @@ from .images import Image, load_png
 from .packs import Pack, load_pack
 from .qr import qr_image
 from .validation import ValidationResult, validate
+
+if TYPE_CHECKING:
+    from .inputs import InputSource
 
 __all__ = ["build_context", "make_context", "resolve_lang"]
 
@@ -626,20 +629,25 @@ def make_context(result: ValidationResult, pack: Pack, lang: str) -> Ctx:
     return ctx
 
 
-def build_context(source: Mapping[str, Any] | ValidationResult, pack: str | Pack | None = None,
+def build_context(source: "InputSource | ValidationResult", pack: str | Pack | None = None,
                   lang: str | None = None) -> Ctx:
     """Validate ``source`` and return the template context (public API).
 
+    ``source`` is anything :func:`sipdocs.validate` takes, or its result.
     The context is plain data plus :class:`~sipdocs.images.Image` objects (QR codes,
     logo), so it can be rendered with plain docxtpl or WeasyPrint as well — convert the
     images with :func:`sipdocs.render.docx.docxtpl_images` for docxtpl, or use
     ``image.data_uri`` in HTML.
 
     :raises InvalidInputError: the input has errors.
+    :raises InputError: the input cannot be read.
     """
-    result = source if isinstance(source, ValidationResult) else validate(source, pack)
+    from .inputs import load_input
+
+    result = source if isinstance(source, ValidationResult) else validate(load_input(source), pack)
     if not result.ok:
         raise InvalidInputError(result.issues)
     data = result.data or {}
-    pack_obj = load_pack(pack if pack is not None else data.get("pack"))
+    chosen = pack if pack is not None else data.get("pack") if isinstance(data.get("pack"), str) else None
+    pack_obj = load_pack(chosen)
     return make_context(result, pack_obj, resolve_lang(data, lang))

@@ -15,7 +15,8 @@ boundary with ``raise ... from exc``. Caller bugs (wrong argument types) stay
     ├── RenderError                   template or backend failure, limits, damaged output
     │   └── BackendUnavailableError   a system library is missing
     ├── PostprocessError              PDF merge, metadata, encryption, form read-back
-    ├── OutputError                   writing files (exists, read-only, disk full)
+    ├── OutputError                   writing files (read-only, disk full)
+    │   └── OutputExistsError         a file exists and force was not given           exit 5
     └── SheetError                    spreadsheet cannot be read (bulk)         exit 3
 
 Each error and each :class:`Issue` has a stable dotted ``code`` (listed in the README),
@@ -45,6 +46,7 @@ __all__ = [
     "BackendUnavailableError",
     "PostprocessError",
     "OutputError",
+    "OutputExistsError",
     "SheetError",
     "escape_pointer_token",
     "join_pointer",
@@ -277,6 +279,17 @@ class OutputError(SipdocsError):
     """Output could not be written (exists, read-only folder, disk full)."""
 
     code = "output.write_failed"
+
+
+class OutputExistsError(OutputError):
+    """A file to be written exists already and overwriting was not asked for (``--force``).
+
+    Nothing of the document set is written then, so a Word file and a PDF never come from
+    different inputs. The CLI exits with code 5.
+    """
+
+    code = "output.exists"
+    exit_code = 5
 
 
 class SheetError(InputError):

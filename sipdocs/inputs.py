@@ -1,95 +1,263 @@
-"""Reading inputs: JSON or YAML from a path, bytes or an already parsed mapping."""
+"""Reading inputs as people and programs give them: paths, JSON/YAML text, bytes, file objects, mappings.
+
+What each type of ``source`` means (the README documents the same rules):
+
+* a **mapping** is the input itself (Python values such as ``datetime.date`` are turned into
+  the schema's text forms later, by :mod:`sipdocs.jsonvalues`);
+* ``bytes`` (and ``bytearray``, ``memoryview``) and **file objects** (anything with ``.read()``)
+  hold JSON or YAML text;
+* an ``os.PathLike`` is a file name (``.json``, ``.yaml``/``.yml``);
+* a ``str`` is JSON/YAML **text** when, after leading blanks, it starts with ``{`` or ``[``
+  or ``---``, or when it contains a line break; any other ``str`` is a **file name**.
+  :func:`loads` always reads its argument as text.
+
+Privacy: SIP inputs describe children, and a web handler's JSON string is easily taken for
+a path. So no error raised here ever contains the input or a part of it: messages name a
+file only by its base name, and only when the source really is a file name (an
+``os.PathLike``, or a ``str`` path ending in ``.json``, ``.yaml`` or ``.yml``). Parser
+exceptions (``json.JSONDecodeError`` keeps the whole document in ``.doc``; PyYAML's message
+quotes the offending line) are not chained to the error either, unless ``debug=True``.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import IO, Any, Mapping, NoReturn, Union
 
 from .errors import InputError
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
+#: Everything :func:`load_input` accepts.
+InputSource = Union[Mapping[str, Any], str, bytes, bytearray, memoryview, "os.PathLike[str]", IO[str], IO[bytes]]
 
-def load_input(source: str | os.PathLike[str] | bytes | Mapping[str, Any]) -> dict[str, Any]:
-    """Parse one input document.
+_NAMED_SUFFIXES = (".json", ".yaml", ".yml")
 
-    A ``str`` or path is a file name (``.json``, ``.yaml``/``.yml``); ``bytes`` are JSON or
-    YAML text; a mapping is returned as a plain ``dict``.
+__all__ = ["InputSource", "MAX_INPUT_BYTES", "is_text", "load_input", "loads", "source_label"]
 
-    :raises InputError: the file is missing, too large, or not valid JSON/YAML.
+
+def is_text(source: str) -> bool:
+    """Whether a ``str`` source is JSON/YAML text rather than a file name (see the module docstring)."""
+    head = source.lstrip(" \t\r\n\ufeff")
+    return not head or head[0] in "{[" or head.startswith("---") or "\n" in source or "\r" in source
+
+
+def source_label(source: object) -> str | None:
+    """The name under which errors may mention ``source``: a file's base name, else ``None``.
+
+    Only real file names are shown: an ``os.PathLike``, or a ``str`` that is not text and
+    ends in ``.json``/``.yaml``/``.yml`` (so a one-line JSON string mistaken for a path is
+    never echoed).
+    """
+    if isinstance(source, os.PathLike):
+        name = Path(source).name
+    elif isinstance(source, str) and not is_text(source) and source.lower().endswith(_NAMED_SUFFIXES):
+        name = Path(source).name
+    else:
+        return None
+    if not name or len(name) > 255 or any(ord(ch) < 32 for ch in name):
+        return None
+    return name
+
+
+def loads(text: str | bytes | bytearray | memoryview, *, debug: bool = False) -> dict[str, Any]:
+    """Parse JSON or YAML text (never a file name) into one input object.
+
+    :raises InputError: the text is empty, too large, not UTF-8, not JSON/YAML or not an object.
+    """
+    if isinstance(text, str):
+        return _parse_text(text, "", debug=debug)
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        return _parse_bytes(bytes(text), "", debug=debug)
+    raise TypeError(f"loads() takes str or bytes, not {type(text).__name__}")
+
+
+def load_input(source: InputSource, *, debug: bool = False) -> dict[str, Any]:
+    """Parse one input document from any supported source (see the module docstring).
+
+    A mapping is returned as a shallow ``dict`` copy; everything else is parsed.
+
+    :raises InputError: the file is missing or unreadable, or the text is not a JSON/YAML object.
+    :raises TypeError: ``source`` is of a type sipdocs does not read (a caller bug).
     """
     if isinstance(source, Mapping):
         return dict(source)
-    if isinstance(source, bytes):
-        return _parse(source, "<bytes>", yaml_ok=True)
-    path = Path(source)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _parse_bytes(bytes(source), "", debug=debug)
+    if isinstance(source, str):
+        if is_text(source):
+            return _parse_text(source, "", debug=debug)
+        return _read_path(Path(source), source_label(source), debug=debug)
+    if isinstance(source, os.PathLike):
+        return _read_path(Path(source), source_label(source), debug=debug)
+    read = getattr(source, "read", None)
+    if callable(read):
+        return _read_stream(source, debug=debug)
+    raise TypeError("an input is a mapping, JSON/YAML text (str or bytes), a path or a file object, "
+                    f"not {type(source).__name__}")
+
+
+# --- the sources ----------------------------------------------------------------------------------
+
+def _the(name: str) -> tuple[str, str]:
+    """(English, Swedish) subject of a message: the file's name, or a neutral word."""
+    return (name, name) if name else ("The input", "Indata")
+
+
+def _fail(en: str, sv: str, code: str, *, cause: BaseException | None, debug: bool,
+          details: dict[str, Any] | None = None) -> NoReturn:
+    """Raise an :class:`InputError` that chains ``cause`` only in debug mode.
+
+    Called outside ``except`` blocks, so the parser's exception (which may hold the input) is
+    neither the error's ``__cause__`` nor its ``__context__``.
+    """
+    error = InputError(en, message_sv=sv, code=code, details=details)
+    if debug and cause is not None:
+        raise error from cause
+    raise error
+
+
+def _read_path(path: Path, label: str | None, *, debug: bool) -> dict[str, Any]:
+    name = label or ""
+    en, sv = (name, name) if name else ("The input file", "Indatafilen")
+    problem: tuple[str, str, str] | None = None
+    cause: OSError | None = None
+    raw = b""
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"Input file {path.name} is larger than 20 MB",
-                             message_sv=f"Indatafilen {path.name} är större än 20 MB",
-                             code="input.too_large")
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"No such input file: {path}", message_sv=f"Filen finns inte: {path}",
-                         code="input.not_found") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"Input is a folder, not a file: {path}",
-                         message_sv=f"Indata är en mapp, inte en fil: {path}",
-                         code="input.not_found") from exc
+        if path.is_dir():
+            problem = (f"{en} is a folder, not a file", f"{sv} är en mapp, inte en fil", "input.not_found")
+        elif path.stat().st_size > MAX_INPUT_BYTES:
+            problem = (f"{en} is larger than 20 MB", f"{sv} är större än 20 MB", "input.too_large")
+        else:
+            raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror}", message_sv=f"Kan inte läsa {path}: {exc.strerror}",
-                         code="input.unreadable") from exc
-    return _parse(raw, path.name, yaml_ok=path.suffix.lower() in (".yaml", ".yml"))
+        cause = exc
+        # a str that is neither a known file name nor text: say how text is recognised
+        hint_en = ("" if name else " (a str is read as a file name unless it is JSON/YAML text, which starts "
+                   "with '{' or has a line break; sipdocs.loads() always reads text)")
+        hint_sv = ("" if name else " (en str läses som filnamn om den inte är JSON/YAML-text, som börjar "
+                   "med '{' eller har en radbrytning; sipdocs.loads() läser alltid text)")
+        if isinstance(exc, FileNotFoundError) or exc.errno == errno.ENAMETOOLONG:
+            problem = (f"No such input file{': ' + name if name else ''}{hint_en}",
+                       f"Filen finns inte{': ' + name if name else ''}{hint_sv}", "input.not_found")
+        else:
+            reason = exc.strerror or type(exc).__name__
+            problem = (f"Cannot read {name or 'the input file'}: {reason}{hint_en}",
+                       f"Kan inte läsa {name or 'indatafilen'}: {reason}{hint_sv}", "input.unreadable")
+    if problem is not None:
+        _fail(*problem, cause=cause, debug=debug)
+    return _parse_bytes(raw, name, debug=debug)
 
 
-def _parse(raw: bytes, name: str, *, yaml_ok: bool) -> dict[str, Any]:
+def _read_stream(stream: Any, *, debug: bool) -> dict[str, Any]:
+    label = source_label(getattr(stream, "name", None))
+    name = label or ""
+    cause: Exception | None = None
+    try:
+        content = stream.read(MAX_INPUT_BYTES + 1)
+    except (OSError, ValueError) as exc:  # closed or unreadable stream
+        cause = exc
+    if cause is not None:
+        _fail(f"Cannot read {name or 'the file object'}", f"Kan inte läsa {name or 'filobjektet'}",
+              "input.unreadable", cause=cause, debug=debug)
+    if isinstance(content, str):
+        if len(content) > MAX_INPUT_BYTES:
+            _too_large(name)
+        return _parse_text(content, name, debug=debug)
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        return _parse_bytes(bytes(content), name, debug=debug)
+    raise TypeError(f"the file object's read() returned {type(content).__name__}, not str or bytes")
+
+
+def _too_large(name: str) -> NoReturn:
+    en, sv = _the(name)
+    _fail(f"{en} is larger than 20 MB", f"{sv} är större än 20 MB", "input.too_large", cause=None, debug=False)
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+def _parse_bytes(raw: bytes, name: str, *, debug: bool) -> dict[str, Any]:
+    if len(raw) > MAX_INPUT_BYTES:
+        _too_large(name)
+    cause: UnicodeDecodeError | None = None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name} is not UTF-8 text", message_sv=f"{name} är inte UTF-8-text",
-                         code="input.unreadable") from exc
+        cause = exc
+    if cause is not None:
+        en, sv = _the(name)
+        _fail(f"{en} is not UTF-8 text", f"{sv} är inte UTF-8-text", "input.unreadable", cause=cause, debug=debug)
+    return _parse_text(text, name, debug=debug)
+
+
+def _parse_text(text: str, name: str, *, debug: bool) -> dict[str, Any]:
+    """JSON first; then YAML (not for ``.json`` files). A text that starts like JSON and is
+    neither gets the JSON error (line and column), any other the YAML error."""
+    if len(text) > MAX_INPUT_BYTES:
+        _too_large(name)
+    text = text.removeprefix("\ufeff")
+    en, sv = _the(name)
+    if not text.strip():
+        _fail(f"{en} is empty", f"{sv} är tom" if name else "Texten är tom", "input.unreadable",
+              cause=None, debug=debug)
+    json_error: ValueError | None = None
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if not yaml_ok:
-            raise InputError(
-                f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno})",
-                message_sv=f"{name} är inte giltig JSON (rad {exc.lineno}, kolumn {exc.colno})",
-                code="input.unreadable", details={"line": exc.lineno, "column": exc.colno},
-            ) from exc
-        data = _parse_yaml(text, name)
+    except ValueError as exc:  # JSONDecodeError, or a RecursionError-free "too deep" ValueError
+        json_error = exc
+    except RecursionError:
+        _fail(f"{en} is nested too deeply", f"{sv if name else 'Texten'} är för djupt nästlad", "input.unreadable",
+              cause=None, debug=debug)
+    if json_error is not None:
+        line = getattr(json_error, "lineno", None)
+        column = getattr(json_error, "colno", None)
+        yaml_line: int | None = None
+        if not name.lower().endswith(".json"):
+            data, is_yaml, yaml_line = _parse_yaml(text)
+            if is_yaml:
+                json_error = None
+        if json_error is not None:
+            if text.lstrip()[:1] in ("{", "[") or name.lower().endswith(".json"):
+                _fail(f"{en} is not valid JSON (line {line}, column {column})",
+                      f"{sv} är inte giltig JSON (rad {line}, kolumn {column})", "input.unreadable",
+                      cause=json_error, debug=debug, details={"line": line, "column": column})
+            where_en = f" (line {yaml_line})" if yaml_line else ""
+            where_sv = f" (rad {yaml_line})" if yaml_line else ""
+            _fail(f"{en} is not valid JSON or YAML{where_en}", f"{sv} är inte giltig JSON eller YAML{where_sv}",
+                  "input.unreadable", cause=json_error, debug=debug, details={"line": yaml_line})
     if not isinstance(data, dict):
-        raise InputError(f"{name} must hold one JSON object", message_sv=f"{name} måste innehålla ett JSON-objekt",
-                         code="input.not_an_object")
+        _fail(f"{en} must hold one JSON object", f"{sv} måste innehålla ett JSON-objekt", "input.not_an_object",
+              cause=None, debug=debug)
     return data
 
 
-def _parse_yaml(text: str, name: str) -> Any:
+def _parse_yaml(text: str) -> tuple[Any, bool, int | None]:
+    """(data, True, None) when ``text`` is YAML, else (None, False, the line of the error)."""
     import yaml
 
     try:
         # Dates stay strings (the schema wants ISO text), so use the JSON-compatible loader.
-        return yaml.load(text, Loader=_JsonLikeLoader())
+        return yaml.load(text, Loader=_json_like_loader()), True, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise InputError(f"{name} is not valid YAML" + (f" (line {line})" if line else ""),
-                         message_sv=f"{name} är inte giltig YAML" + (f" (rad {line})" if line else ""),
-                         code="input.unreadable", details={"line": line}) from exc
+        return None, False, (mark.line + 1 if mark is not None else None)
+    except RecursionError:
+        return None, False, None
 
 
-def _JsonLikeLoader() -> Any:
-    import yaml
+_LOADER: Any = None
 
-    class Loader(yaml.SafeLoader):
-        pass
 
-    # keep dates and times as strings
-    Loader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return Loader
+def _json_like_loader() -> Any:
+    """PyYAML's safe loader without the timestamp resolver (dates and times stay text)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+                     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        _LOADER = type("JsonLikeLoader", (yaml.SafeLoader,), {"yaml_implicit_resolvers": resolvers})
+    return _LOADER

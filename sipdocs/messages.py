@@ -34,15 +34,15 @@ CATALOGUE: dict[str, Message] = {
                                  "The field {pointer} contains a control character that documents cannot hold."),
     # --- JSON Schema keywords ----------------------------------------------------------
     "schema.required": M(None, "Obligatoriskt fält saknas: {field} ({pointer}).", "Required field missing: {pointer}."),
-    "schema.type": M(None, "Fel datatyp i {field} ({pointer}); väntad typ: {expected}.",
-                     "Wrong type at {pointer}; expected {expected}."),
-    "schema.enum": M(None, "Otillåtet värde i {field} ({pointer}); tillåtna: {expected}.",
-                     "Value not allowed at {pointer}; allowed: {expected}."),
+    "schema.type": M(None, "Fel sorts värde i {field} ({pointer}): här ska stå {expected_sv}.",
+                     "Wrong kind of value at {pointer}: this field takes {expected_en}."),
+    "schema.enum": M(None, "Otillåtet värde i {field} ({pointer}); välj bland: {expected_sv}.",
+                     "Value not allowed at {pointer}; choose from: {expected_en}."),
     "schema.const": M(None, "Fältet {field} ({pointer}) måste vara {expected}.", "The field {pointer} must be {expected}."),
-    "schema.format": M(None, "Ogiltigt format i {field} ({pointer}); väntat format: {expected}.",
-                       "Invalid format at {pointer}; expected {expected}."),
-    "schema.pattern": M(None, "Fältet {field} ({pointer}) har fel form eller är tomt.",
-                        "The field {pointer} has the wrong shape or is blank."),
+    "schema.format": M(None, "Fel format i {field} ({pointer}): {expected_sv}.",
+                       "Wrong format at {pointer}: {expected_en}."),
+    "schema.pattern": M(None, "Fältet {field} ({pointer}) har fel form: {expected_sv}.",
+                        "The field {pointer} has the wrong form: {expected_en}."),
     "schema.min_length": M(None, "Fältet {field} ({pointer}) är tomt.", "The field {pointer} is empty."),
     "schema.max_length": M(None, "Fältet {field} ({pointer}) är för långt (högst {limit} tecken).",
                            "The field {pointer} is too long (at most {limit} characters)."),
@@ -55,9 +55,24 @@ CATALOGUE: dict[str, Message] = {
                         "The value at {pointer} is too small (minimum {limit})."),
     "schema.maximum": M(None, "Värdet i {field} ({pointer}) är för stort (högst {limit}).",
                         "The value at {pointer} is too large (maximum {limit})."),
-    "schema.additional_property": M(None, "Okänt fält: {pointer}. Kontrollera stavningen.",
-                                    "Unknown field: {pointer}. Check the spelling."),
+    "schema.additional_property": M(None, "Okänt fält: {pointer} ({suggestion_sv}).",
+                                    "Unknown field: {pointer} ({suggestion_en})."),
     "schema.invalid": M(None, "Fältet {field} ({pointer}) är ogiltigt ({keyword}).", "The field {pointer} is invalid ({keyword})."),
+    # --- Python values and values damaged by spreadsheet programs ------------------------
+    "input.unsupported_value": M(None, "Fältet {field} ({pointer}) har ett Python-värde av typen {type}, som JSON saknar; "
+                                 "ange text, tal, ja/nej (true/false), datum, en lista eller ett objekt.",
+                                 "The field {pointer} holds a Python value of type {type}, which JSON has no form for; "
+                                 "give text, a number, true/false, a date, a list or an object."),
+    "input.key_not_text": M(None, "Ett fältnamn i {field} ({pointer}) är inte text utan av typen {type}.",
+                            "A field name in {pointer} is not text but of type {type}."),
+    "input.excel_number": M(None, "Excel har gjort om talet i {field} ({pointer}) till exponentform (som 2,01E+11) och "
+                            "siffror har försvunnit — formatera kolumnen som text och skriv in värdet igen.",
+                            "Excel has turned the number at {pointer} into exponent form (like 2.01E+11) and digits "
+                            "are lost — format the column as text and type the value again."),
+    "input.leading_zero_lost": M(None, "Värdet i {field} ({pointer}) verkar ha tappat sin inledande nolla — Excel tar "
+                                 "bort den om kolumnen inte är formaterad som text.",
+                                 "The value at {pointer} seems to have lost its leading zero — Excel drops it unless "
+                                 "the column is formatted as text."),
     # --- identity numbers and age --------------------------------------------------------
     "id.personnummer_invalid": M(None, "Ogiltigt personnummer i {field} ({pointer}): kontrollsiffran eller datumet stämmer inte.",
                                  "Invalid personal identity number at {pointer}: the check digit or the date is wrong."),
@@ -156,11 +171,15 @@ CATALOGUE: dict[str, Message] = {
     # --- spreadsheets and bulk runs ------------------------------------------------------------------
     "sheet.unknown_column": M(None, "Kolumnen {column} känns inte igen och används inte.",
                               "The column {column} is not recognised and is ignored."),
-    "sheet.list_columns_missing": M(None, "Listbladet {sheet} saknar kolumnerna case_id och list.",
-                                    "The list sheet {sheet} lacks the columns case_id and list."),
+    "sheet.list_columns_missing": M(None, "Listbladet {sheet} saknar kolumnerna Ärende-id och Lista.",
+                                    "The list sheet {sheet} lacks the columns Ärende-id (case_id) and Lista (list)."),
+    "sheet.lists_missing": M(None, "Listorna ({lists}) saknas: fyll i dem {where_sv}, en rad per post med radens "
+                             "Ärende-id, eller ange listfilen med --lists.",
+                             "The lists ({lists}) are missing: fill them in {where_en}, one row per item with the "
+                             "row's Ärende-id, or give the list file with --lists."),
     "sheet.unknown_list": M(None, "Okänd lista på listbladet {sheet}.", "Unknown list on the list sheet {sheet}."),
-    "sheet.orphan_list_row": M(None, "Raden på listbladet {sheet} har ett case_id som ingen rad på huvudbladet har.",
-                               "The row on the list sheet {sheet} has a case_id that no main-sheet row has."),
+    "sheet.orphan_list_row": M(None, "Raden på listbladet {sheet} har ett Ärende-id som ingen rad på huvudbladet har.",
+                               "The row on the list sheet {sheet} has an Ärende-id (case_id) that no main-sheet row has."),
     "bulk.name_collision": M(None, "Filnamnet för raden ({name}) används redan av rad {other}; raden renderades inte.",
                              "The file name for the row ({name}) is already used by row {other}; the row was not rendered."),
     "bulk.output_exists": M(None, "Filen {name} finns redan; använd --force eller --resume.",

@@ -2,8 +2,9 @@
 
 Runs on a deep copy; never invents personal data. Identity numbers become
 ``YYYYMMDD-NNNN`` when valid (invalid ones are left for the rules to report), times
-become ``HH:MM``, enum defaults are filled and each participant gets its principal and
-whether it is summoned or invited.
+become ``HH:MM``, enum defaults are filled, a consenting person with ``documented_by`` and
+no ``form`` consented orally, and each participant gets its principal and whether it is
+summoned or invited.
 """
 
 from __future__ import annotations
@@ -65,6 +66,12 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
                 person["personal_number"] = parse_id_number(value).normalized
             except ValueError:
                 pass
+    for key in ("consenting_persons", "signatures"):
+        persons = out.get(key)
+        for person in persons if isinstance(persons, list) else []:
+            # who documented a consent only makes sense for an oral one: say so, so it is printed
+            if isinstance(person, dict) and person.get("documented_by") and "form" not in person:
+                person["form"] = "oral"
     for _, actor in iter_participants(out):
         kind = actor.get("actor_kind")
         if "principal" not in actor and isinstance(kind, str) and kind in PRINCIPAL_OF_KIND:

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Mapping
 
-from .errors import OutputError
+from .errors import OutputError, OutputExistsError
 
 def _current_umask() -> int:
     mask = os.umask(0)
@@ -54,6 +54,16 @@ def format_name(pattern: str, fields: Mapping[str, str | None]) -> str:
     return sanitize_name(name)
 
 
+def exists_error(paths: list[Path]) -> OutputExistsError:
+    """``output.exists`` naming the files (their names only) that are in the way."""
+    names = ", ".join(p.name for p in paths)
+    return OutputExistsError(
+        f"{names} exists already; nothing was written (use --force to overwrite)",
+        message_sv=f"{names} finns redan; inget skrevs (använd --force för att skriva över)",
+        details={"file": paths[0].name, "files": [p.name for p in paths]},
+    )
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically; refuse to overwrite unless ``force``.
 
@@ -63,11 +73,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     target = Path(path)
     folder = target.parent
     if not force and target.exists():
-        raise OutputError(
-            f"{target.name} exists already (use --force to overwrite)",
-            message_sv=f"{target.name} finns redan (använd --force för att skriva över)",
-            code="output.exists", details={"file": target.name},
-        )
+        raise exists_error([target])
     tmp_name = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -85,11 +91,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         tmp_name = None
         _fsync_dir(folder)
     except FileExistsError as exc:
-        raise OutputError(
-            f"{target.name} exists already (use --force to overwrite)",
-            message_sv=f"{target.name} finns redan (använd --force för att skriva över)",
-            code="output.exists", details={"file": target.name},
-        ) from exc
+        raise exists_error([target]) from exc
     except OSError as exc:
         raise map_os_error(exc, target) from exc
     finally:

@@ -60,7 +60,7 @@ class RuleSettings:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "RuleSettings":
         names = {f.name for f in fields(cls)}
-        values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names}
+        values: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names}
         settings = cls(**values)
         if settings.evaluation_on_invitation and "invitation" not in settings.evaluation_on:
             object.__setattr__(settings, "evaluation_on", settings.evaluation_on + ("invitation",))
@@ -272,7 +272,7 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
     )
 
 
-def load_pack(name_or_path: str | os.PathLike[str] | None = None) -> Pack:
+def load_pack(name_or_path: "str | os.PathLike[str] | Pack | None" = None) -> Pack:
     """Load a pack by id (``"stockholm"``) or folder path; ``None`` means the national pack."""
     if isinstance(name_or_path, Pack):  # already loaded
         return name_or_path

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .context import make_context, resolve_lang
-from .errors import InvalidInputError, Issue, RenderError
-from .inputs import load_input
-from .output import atomic_write, format_name
+from .errors import InvalidInputError, Issue, OutputError, RenderError
+from .inputs import InputSource, load_input, source_label
+from .output import atomic_write, exists_error, format_name
 from .packs import Pack, load_pack
 from .pdf_variants import resolve_variant
 from .backends import FORMATS, Backend, RenderJob, RenderOptions, create_backend
@@ -70,13 +70,29 @@ class RenderResult:
     def write(self, outdir: str | os.PathLike[str], *, force: bool = False,
               name_pattern: str | None = None, name_fields: Mapping[str, str | None] | None = None,
               ) -> list[Path]:
-        """Write every artifact into ``outdir`` atomically; returns the paths."""
+        """Write every artifact into ``outdir``; returns the paths.
+
+        The set is written whole or not at all: without ``force``, when any of the files exists
+        already, none is written (:class:`~sipdocs.errors.OutputExistsError`, naming them), and
+        a write that fails takes back the files this call wrote before it.
+        """
         stem = self.stem
         if name_pattern:
             stem = format_name(name_pattern, {**self.fields, **(name_fields or {})})
-        paths = []
-        for fmt, artifact in self.artifacts.items():
-            paths.append(atomic_write(Path(outdir) / f"{stem}.{_EXT[fmt]}", artifact.data, force=force))
+        targets = [(Path(outdir) / f"{stem}.{_EXT[fmt]}", artifact) for fmt, artifact in self.artifacts.items()]
+        if not force:
+            existing = [path for path, _ in targets if path.exists()]
+            if existing:
+                raise exists_error(existing)
+        paths: list[Path] = []
+        try:
+            for path, artifact in targets:
+                paths.append(atomic_write(path, artifact.data, force=force))
+        except OutputError:
+            if not force:
+                for written in paths:
+                    written.unlink(missing_ok=True)
+            raise
         return paths
 
 
@@ -120,12 +136,12 @@ class Renderer:
             self._backends[fmt] = create_backend(fmt, self.options)
         return self._backends[fmt]
 
-    def render(self, source: Mapping[str, Any] | str | os.PathLike[str] | bytes,
-               formats: Iterable[str] = ("docx",), pack: str | Pack | None = None,
+    def render(self, source: InputSource, formats: Iterable[str] = ("docx",), pack: str | Pack | None = None,
                lang: str | None = None) -> RenderResult:
         """Validate and render one input.
 
-        :param source: a mapping, a JSON/YAML path or bytes.
+        :param source: a mapping, JSON/YAML text or bytes, a path or a file object (see
+            :mod:`sipdocs.inputs`).
         :param formats: any of ``"docx"``, ``"pdf"``.
         :param pack: pack id/folder/object; default: the input's ``"pack"``, then the renderer's.
         :param lang: ``"sv"`` or ``"en"``; default: the input's ``"lang"``, then the renderer's.
@@ -178,10 +194,10 @@ class Renderer:
 
 
 def _source_name(source: Any) -> str | None:
-    return Path(source).name if isinstance(source, (str, os.PathLike)) else None
+    return source_label(source)
 
 
-def render_packet(sources: Iterable[Mapping[str, Any] | str | os.PathLike[str] | bytes],
+def render_packet(sources: Iterable[InputSource],
                   pack: str | Pack | None = None, lang: str | None = None, *, title: str | None = None,
                   renderer: Renderer | None = None) -> tuple[bytes, list[RenderResult]]:
     """Render several inputs to PDF and merge them into one packet, one bookmark per document.
@@ -217,7 +233,7 @@ def _packet_title(results: list[RenderResult]) -> str:
 _DEFAULT: Renderer | None = None
 
 
-def render(source: Mapping[str, Any] | str | os.PathLike[str] | bytes, formats: Iterable[str] = ("docx",),
+def render(source: InputSource, formats: Iterable[str] = ("docx",),
            pack: str | Pack | None = None, lang: str | None = None, **options: Any) -> RenderResult:
     """Render one input with a shared renderer (templates compiled once per process).
 

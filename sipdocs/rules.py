@@ -228,8 +228,9 @@ def sectors(check: Check) -> Iterator[Issue]:
     actors = check.data.get(key)
     if level is None or not isinstance(actors, list) or not actors:
         return
-    present = {SECTOR_OF_KIND.get(a.get("actor_kind")) for a in actors if isinstance(a, dict)} - {None}
-    check.derived["sectors"] = sorted(present)  # type: ignore[type-var]
+    present = {SECTOR_OF_KIND[a["actor_kind"]] for a in actors
+               if isinstance(a, dict) and isinstance(a.get("actor_kind"), str) and a["actor_kind"] in SECTOR_OF_KIND}
+    check.derived["sectors"] = sorted(present)
     if len(present) < check.settings.min_sectors:
         yield check.issue("sectors.too_few", (key,), level, limit=check.settings.min_sectors,
                           count=len(present))
@@ -305,7 +306,7 @@ def consent_document(check: Check) -> Iterator[Issue]:
     persons = d.get("consenting_persons")
     persons = persons if isinstance(persons, list) else []
     for i, person in enumerate(persons):
-        if isinstance(person, dict) and person.get("form") == "oral_documented" and not person.get("documented_by"):
+        if isinstance(person, dict) and person.get("form") == "oral" and not person.get("documented_by"):
             yield check.issue("consent.oral_not_documented", ("consenting_persons", i, "documented_by"))
     parties = d.get("parties")
     if isinstance(parties, list) and len(parties) >= 2:

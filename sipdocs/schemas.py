@@ -59,7 +59,8 @@ def load_schema(name: str) -> dict[str, Any]:
     """The raw schema ``schemas/<name>.schema.json`` (``name`` is a kind, ``common`` or ``pack``)."""
     path = schemas_dir() / f"{name}.schema.json"
     with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+        schema: dict[str, Any] = json.load(fh)
+    return schema
 
 
 def schema_names() -> tuple[str, ...]:
@@ -69,13 +70,13 @@ def schema_names() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def registry() -> Any:
     """A ``referencing.Registry`` holding every sipdocs schema and nothing else."""
-    from referencing import Registry, Resource
+    from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
     resources = []
     for name in schema_names():
         schema = load_schema(name)
-        resources.append((schema["$id"], Resource(contents=schema, specification=DRAFT202012)))
+        resources.append((schema["$id"], DRAFT202012.create_resource(schema)))
     # no .crawl(): schemas use JSON-pointer fragments only, which resolve lazily
     return Registry().with_resources(resources)
 
@@ -163,9 +164,15 @@ def bundled_schema(name: str) -> dict[str, Any]:
             return [fix(v) for v in node]
         return node
 
-    schema = fix(schema)
-    schema["$defs"] = {**fix(defs), **schema.get("$defs", {})}
-    return schema
+    fixed: dict[str, Any] = fix(schema)
+    fixed["$defs"] = {**fix(defs), **fixed.get("$defs", {})}
+    return fixed
+
+
+@lru_cache(maxsize=None)
+def resolved_schema(name: str) -> dict[str, Any]:
+    """The inlined schema of a kind, built once (shared: never modify it)."""
+    return inlined_schema(name)
 
 
 def inlined_schema(name: str) -> dict[str, Any]:
@@ -184,4 +191,5 @@ def inlined_schema(name: str) -> dict[str, Any]:
             return [inline(v) for v in node]
         return node
 
-    return inline(copy.deepcopy(load_schema(name)))
+    inlined: dict[str, Any] = inline(copy.deepcopy(load_schema(name)))
+    return inlined

@@ -1,8 +1,15 @@
 """Validation: schema errors and domain rules become one ordered list of issues.
 
+Before the schema sees an input, it is brought to JSON as the schema describes it: Python
+values (dates, times, tuples) become their text forms (:mod:`sipdocs.jsonvalues`) and
+labels become codes (:mod:`sipdocs.vocabulary`), so a mapping from an ORM and a row from a
+spreadsheet are checked exactly like a JSON file. Values a spreadsheet program damaged are
+reported as such (:mod:`sipdocs.spreadsheet_damage`).
+
 jsonschema's own messages echo the offending value, and SIP inputs describe children,
 so they are never shown: each error is rebuilt from its keyword, the field's schema
-title and its JSON pointer (see :mod:`sipdocs.messages`).
+title and its JSON pointer (see :mod:`sipdocs.messages`), and says how the field is
+written (:mod:`sipdocs.field_hints`).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from .errors import InvalidInputError, Issue, join_pointer
 from .kinds import KIND_IDS
 from .messages import make_issue
 from .packs import Pack, load_pack
+from .vocabulary import Vocabulary, to_codes, vocabulary
 
 # XML 1.0 forbids these; a Word or PDF file cannot hold them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -43,8 +51,9 @@ class ValidationResult:
     kind: str | None
     pack: str
     issues: tuple[Issue, ...]
-    data: dict[str, Any] | None = None
-    derived: Mapping[str, Any] = field(default_factory=dict)
+    # the input and what was computed from it describe a child: kept out of repr() and logs
+    data: dict[str, Any] | None = field(default=None, repr=False)
+    derived: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -79,7 +88,8 @@ def _walk_strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple
             yield from _walk_strings(value, (*path, i))
 
 
-def _schema_issues(kind: str, data: dict[str, Any], debug: bool) -> list[Issue]:
+def _schema_issues(kind: str, data: dict[str, Any], debug: bool, vocab: Vocabulary) -> list[Issue]:
+    from .field_hints import format_words, pattern_words, suggest_property, type_words
     from .schemas import field_title, validator
 
     issues: list[Issue] = []
@@ -96,20 +106,33 @@ def _schema_issues(kind: str, data: dict[str, Any], debug: bool) -> list[Issue]:
                                          field=field_title(kind, full) or name))
             continue
         if keyword == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = set(error.schema.get("properties", {}))
+            allowed = error.schema.get("properties", {})
             for name in error.instance:
                 if name not in allowed:
-                    issues.append(make_issue("schema.additional_property", join_pointer(*path, name),
-                                             "error", value=name, debug=debug))
+                    guess = suggest_property(name, allowed)
+                    issues.append(make_issue(
+                        "schema.additional_property", join_pointer(*path, name), "error", value=name, debug=debug,
+                        suggestion_sv=f"menade du ”{guess}”?" if guess else "kontrollera stavningen",
+                        suggestion_en=f"did you mean '{guess}'?" if guess else "check the spelling"))
             continue
-        if keyword in ("type", "format"):
-            params["expected"] = error.validator_value
+        words: tuple[str, str] | None = None
+        if keyword == "type":
+            words = type_words(error.validator_value)
+        elif keyword == "format":
+            words = format_words(error.validator_value)
+        elif keyword == "pattern":
+            words = pattern_words(error.validator_value)
         elif keyword == "enum":
-            params["expected"] = ", ".join(map(str, error.validator_value))
+            choices = [str(c) for c in error.validator_value]
+            sv, en = vocab.labels(choices, "sv"), vocab.labels(choices, "en")
+            words = (", ".join(f"”{sv[c]}” ({c})" if sv[c] != c else c for c in choices),
+                     ", ".join(f"'{en[c]}' ({c})" if en[c] != c else c for c in choices))
         elif keyword == "const":
             params["expected"] = error.validator_value
         elif keyword in ("maxLength", "minItems", "maxItems", "minimum", "maximum"):
             params["limit"] = error.validator_value
+        if words is not None:
+            params["expected_sv"], params["expected_en"] = words
         title = field_title(kind, path)
         if title:
             params["field"] = title
@@ -118,11 +141,16 @@ def _schema_issues(kind: str, data: dict[str, Any], debug: bool) -> list[Issue]:
     return issues
 
 
+def _claimed(pointer: str, claimed: set[str]) -> bool:
+    return any(pointer == c or pointer.startswith(c + "/") for c in claimed)
+
+
 def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = None,
              debug: bool = False) -> ValidationResult:
     """Validate one input against its kind's schema and the pack's domain rules.
 
-    :param data: the parsed input (a mapping with ``"kind"``).
+    :param data: the parsed input (a mapping with ``"kind"``); Python values such as
+        ``datetime.date`` and Swedish or English labels of choices are accepted.
     :param pack: pack id, folder or loaded :class:`Pack`; defaults to the input's ``"pack"``,
         then ``national``.
     :param kind: the expected kind; a different ``"kind"`` in the input is an error.
@@ -134,7 +162,13 @@ def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = No
     """
     if not isinstance(data, Mapping):
         return ValidationResult(None, "", (make_issue("input.not_an_object", "", "error"),))
-    data = dict(data)
+    from .jsonvalues import to_json
+    from .schemas import field_title, resolved_schema
+
+    raw_kind = data.get("kind")
+    known = raw_kind if isinstance(raw_kind, str) and raw_kind in KIND_IDS else None
+    schema = resolved_schema(known) if known else None
+    data, pre_issues = to_json(data, schema, title=(lambda p: field_title(known, p)) if known else None)
     pack_obj = load_pack(pack if pack is not None else data.get("pack") if isinstance(
         data.get("pack"), str) else None)
     found = data.get("kind")
@@ -144,16 +178,24 @@ def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = No
     if kind is not None and found != kind:
         issue = make_issue("input.kind_mismatch", "/kind", "error", found=found, expected=kind)
         return ValidationResult(found, pack_obj.id, (issue,), data)
+    assert schema is not None
+    vocab = vocabulary(pack_obj)
+    data = to_codes(data, schema, vocab)
 
-    from .schemas import field_title
+    def title(path: tuple[str | int, ...]) -> str | None:
+        return field_title(found, path)
 
+    from .spreadsheet_damage import damage_issues
+
+    damage, claimed = damage_issues(data, title)
+    claimed |= {i.pointer for i in pre_issues}
     issues: list[Issue] = []
     for path, text in _walk_strings(data):
         if _ILLEGAL_XML.search(text):
             issues.append(make_issue("input.illegal_character", join_pointer(*path), "error",
-                                     field=field_title(found, path) or join_pointer(*path),
+                                     field=title(path) or join_pointer(*path),
                                      value=text if debug else None, debug=debug))
-    issues.extend(_schema_issues(found, data, debug))
+    issues.extend(_schema_issues(found, data, debug, vocab))
 
     from .normalize import normalize
     from .rules import Check, run_rules
@@ -166,5 +208,9 @@ def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = No
         # A rule met data of the wrong shape; the schema has already reported it.
         if not issues:
             raise
+    if claimed:
+        issues = [i for i in issues if not _claimed(i.pointer, claimed)]
+    issues.extend(pre_issues)
+    issues.extend(damage)
     ordered = tuple(sorted(dict.fromkeys(issues), key=lambda i: (i.pointer, i.code)))
     return ValidationResult(found, pack_obj.id, ordered, normalized, dict(check.derived))

@@ -125,7 +125,7 @@ def make_consistent(kind: str, data: dict[str, Any], base: date) -> dict[str, An
         persons = d.get("consenting_persons") or [{"name": "Robin"}]
         persons[0]["relation"] = "guardian"
         for person in persons:
-            if person.get("form") == "oral_documented":
+            if person.get("form") == "oral":
                 person.setdefault("documented_by", "Kim")
             if "date" in person:
                 person["date"] = _d(base)

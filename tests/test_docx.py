@@ -457,13 +457,13 @@ def test_damaged_output_is_refused(tmp_path):
 # --- CLI ----------------------------------------------------------------------------------------
 
 def test_cli_render_names_and_refuses_overwrite(run_cli, tmp_path):
-    code, out, _ = run_cli("render", str(SAMPLES / "invitation.json"), "-o", str(tmp_path))
+    code, out, _ = run_cli("render", str(SAMPLES / "invitation.json"), "-o", str(tmp_path), "--to", "docx")
     assert code == 0
     files = list(tmp_path.iterdir())
     assert len(files) == 1 and files[0].name.startswith("invitation-2026-04-20-") and files[0].suffix == ".docx"
     before = files[0].read_bytes()
-    code, _, err = run_cli("render", str(SAMPLES / "invitation.json"), "-o", str(tmp_path))
-    assert code == 1 and "output.exists" in err
+    code, _, err = run_cli("render", str(SAMPLES / "invitation.json"), "-o", str(tmp_path), "--to", "docx")
+    assert code == 5 and "output.exists" in err
     assert files[0].read_bytes() == before
     code, _, _ = run_cli("render", str(SAMPLES / "invitation.json"), "-o", str(tmp_path), "--force")
     assert code == 0
@@ -475,7 +475,7 @@ def test_cli_render_name_pattern_is_sanitised(run_cli, tmp_path):
     src = tmp_path / "in.json"
     src.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "out"
-    code, _, _ = run_cli("render", str(src), "-o", str(out), "--name", "{kind}-{case_id}")
+    code, _, _ = run_cli("render", str(src), "-o", str(out), "--name", "{kind}-{case_id}", "--to", "docx")
     assert code == 0
     [written] = list(out.iterdir())
     assert written.parent == out and ".." not in written.name and "/" not in written.name

@@ -31,6 +31,7 @@ class Column:
     :param schema: the leaf's (inlined) schema.
     :param required: required whenever its parent object is present.
     :param scalar_list: a list of plain values in one cell.
+    :param aliases: earlier headers of the column, still recognised.
     """
 
     path: tuple[str | int, ...]
@@ -39,19 +40,36 @@ class Column:
     schema: dict[str, Any]
     required: bool
     scalar_list: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_choice(self) -> bool:
+        return "enum" in self.schema
+
+    @property
+    def is_date(self) -> bool:
+        return self.schema.get("format") == "date"
+
+    @property
+    def is_time(self) -> bool:
+        return str(self.schema.get("pattern", "")).startswith("^([01]")
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.schema.get("type") == "boolean"
 
     @property
     def type_name(self) -> str:
-        s = self.schema
+        """What the column holds, in the words of the instructions sheet."""
         if self.scalar_list:
-            return "lista (separera med ;)"
-        if "enum" in s:
-            return "val"
-        if s.get("format") == "date":
+            return "val, flera separerade med ;" if self.is_choice else "lista (separera med ;)"
+        if self.is_choice:
+            return "val i listan"
+        if self.is_date:
             return "datum (ÅÅÅÅ-MM-DD)"
-        if str(s.get("pattern", "")).startswith("^([01]"):
-            return "klockslag (TT:MM)"
-        return {"boolean": "ja/nej", "integer": "heltal"}.get(s.get("type", "string"), "text")
+        if self.is_time:
+            return "klockslag (TT.MM eller TT:MM)"
+        return {"boolean": "ja/nej", "integer": "heltal"}.get(self.schema.get("type", "string"), "text")
 
 
 @dataclass(frozen=True)
@@ -84,7 +102,8 @@ class KindColumns:
 def _indexed(spec: ListSpec, index: int, col: Column) -> Column:
     return Column(path=(*spec.path, index, *col.path), key=f"{spec.key}.{index + 1}.{col.key}",
                   title=f"{spec.title} {index + 1} – {col.title}", schema=col.schema, required=False,
-                  scalar_list=col.scalar_list)
+                  scalar_list=col.scalar_list,
+                  aliases=tuple(f"{spec.title} {index + 1} – {a}" for a in col.aliases))
 
 
 def _is_object(s: dict[str, Any]) -> bool:
@@ -118,11 +137,15 @@ def _columns(node: dict[str, Any], path: tuple[str, ...], titles: tuple[str, ...
     leaf_titles = [t[-1] for _, t, _, _, _ in raw]
     out = []
     for leaf_path, leaf_titles_chain, schema, is_required, scalar_list in raw:
-        title = leaf_titles_chain[-1]
+        earlier = title = leaf_titles_chain[-1]
         if leaf_titles.count(title) > 1 and len(leaf_titles_chain) > 1:
-            title = f"{leaf_titles_chain[-2]} – {title}"
+            earlier = title = f"{leaf_titles_chain[-2]} – {title}"
+        if len(leaf_titles_chain) > 2 and not title.startswith(f"{leaf_titles_chain[-2]} – "):
+            # a group inside a group (the child's interpreter) names its group: "Barnets tolk – Språk"
+            title = f"{leaf_titles_chain[-2]} – {leaf_titles_chain[-1]}"
+        aliases = (earlier,) if earlier != title and leaf_titles.count(leaf_titles_chain[-1]) == 1 else ()
         out.append(Column(path=leaf_path, key=".".join(leaf_path), title=title, schema=schema,
-                          required=is_required, scalar_list=scalar_list))
+                          required=is_required, scalar_list=scalar_list, aliases=aliases))
     return out
 
 
@@ -150,6 +173,9 @@ def resolve_header(kind: str, header: str) -> Column | None:
     for col in model.columns:
         if norm in (col.key, normalise_header(col.title)):
             return col
+    for col in model.columns:
+        if any(norm == normalise_header(a) for a in col.aliases):
+            return col
     m = _INDEXED_KEY.match(norm)
     if m and m.group("list") in model.lists:
         spec = model.lists[m.group("list")]
@@ -161,7 +187,8 @@ def resolve_header(kind: str, header: str) -> Column | None:
         for spec in model.lists.values():
             if normalise_header(spec.title) == m.group("list"):
                 for col in spec.item_columns:
-                    if normalise_header(col.title) == m.group("rest") or col.key == m.group("rest"):
+                    if m.group("rest") in (normalise_header(col.title), col.key,
+                                           *(normalise_header(a) for a in col.aliases)):
                         return _indexed(spec, int(m.group("n")) - 1, col)
     return None
 

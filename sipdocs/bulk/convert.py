@@ -3,22 +3,24 @@
 Only where the schema asks for a date is a number taken as an Excel date serial (with
 the 1900 leap-year bug and the 1904 system handled); a text column keeps its text
 exactly, leading zeros included, and a whole number read as ``70123.0`` is written back
-as ``70123``. Enum columns accept the code or the Swedish/English label. A value that
-cannot be converted is passed on unchanged, so validation reports it at its cell.
+as ``70123``. Time columns take ``13:00``, ``13.00``, ``13,00``, ``1300`` and ``13``, and
+the number Excel makes of ``13.30`` in a cell that is not text (``13.3`` → 13:30). Choice
+columns take the code or the Swedish or English label, through the one converter every
+input uses (:mod:`sipdocs.vocabulary`). A value that cannot be converted is passed on
+unchanged, so validation reports it at its cell.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "x", "1", "✓", "✔"}
 _FALSE = {"nej", "n", "no", "false", "falskt", "0", ""}
 _EXCEL_1900 = datetime(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's fake 1900-02-29
 _EXCEL_1904 = datetime(1904, 1, 1)
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(?::\d\d)?$")
+_TIME = re.compile(r"^(?:kl\.?\s*)?([01]?\d|2[0-3])(?:[:.,]?([0-5]\d)(?::\d\d)?)?$")
 
 
 def is_date_column(schema: dict[str, Any]) -> bool:
@@ -50,8 +52,7 @@ def excel_serial_to_date(serial: float, date1904: bool = False) -> date | None:
     return (_EXCEL_1900 + timedelta(days=int(serial))).date()
 
 
-def convert(value: Any, schema: dict[str, Any], *, labels: dict[str, str] | None = None,
-            date1904: bool = False) -> Any:
+def convert(value: Any, schema: dict[str, Any], *, date1904: bool = False) -> Any:
     """Convert one cell for a leaf with ``schema`` (see the module docstring)."""
     kind = schema.get("type", "string")
     if is_date_column(schema):
@@ -81,28 +82,33 @@ def convert(value: Any, schema: dict[str, Any], *, labels: dict[str, str] | None
         text = _text(value)
         return int(text) if re.fullmatch(r"-?\d+", text) else text
     if str(schema.get("pattern", "")).startswith("^([01]"):  # time of day
-        if isinstance(value, time):
-            return value.strftime("%H:%M")
-        if isinstance(value, datetime):
-            return value.strftime("%H:%M")
-        if isinstance(value, float) and 0 <= value < 1:  # Excel time as a fraction of a day
-            minutes = round(value * 24 * 60)
-            return f"{minutes // 60:02d}:{minutes % 60:02d}"
-        text = _text(value)
-        m = _TIME.match(text)
-        return f"{int(m.group(1)):02d}:{m.group(2)}" if m else text
+        return _time(value)
     text = _text(value)
-    if "enum" in schema and labels:
-        key = text.casefold()
-        code = labels.get(key)
+    if "enum" in schema:
+        from ..vocabulary import vocabulary
+
+        code = vocabulary().code_for(text, schema["enum"])
         if code is not None:
             return code
-        # a short form of a label ("hela mötet" for "Barnet deltar under hela mötet"),
-        # accepted only when it points at exactly one allowed value
-        if len(key) >= 3:
-            matches = {c for label, c in labels.items() if key in label}
-            if len(matches) == 1:
-                return matches.pop()
+    return text
+
+
+def _time(value: Any) -> Any:
+    if isinstance(value, (time, datetime)):
+        return value.strftime("%H:%M")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 <= value < 1:  # Excel time as a fraction of a day
+            minutes = round(value * 24 * 60)
+            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        hours = int(value)
+        minutes = round((float(value) - hours) * 100)  # "13.30" typed in a number cell is 13.3
+        if 0 <= hours <= 23 and 0 <= minutes <= 59:
+            return f"{hours:02d}:{minutes:02d}"
+        return _text(value)
+    text = _text(value)
+    m = _TIME.match(text.casefold())
+    if m:
+        return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
     return text
 
 
@@ -113,25 +119,8 @@ def split_list(value: Any) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n]", _text(value)) if part.strip()]
 
 
-@lru_cache(maxsize=None)
-def enum_labels() -> dict[str, str]:
-    """label/code (casefolded) → code, from the national catalogues (Swedish and English)."""
-    from ..packs import load_pack
-
-    out: dict[str, str] = {}
-    pack = load_pack("national")
-    for lang in ("en", "sv"):
-        for group in pack.catalogue(lang).get("enum", {}).values():
-            for code, label in group.items():
-                out.setdefault(str(label).casefold(), code)
-    return out
-
-
 def labels_for(schema: dict[str, Any]) -> dict[str, str]:
-    """The label→code map restricted to this column's allowed codes (codes map to themselves)."""
-    allowed = schema.get("enum") or []
-    out = {str(code).casefold(): code for code in allowed}
-    for label, code in enum_labels().items():
-        if code in allowed:
-            out.setdefault(label, code)
-    return out
+    """code → Swedish label for a choice column (the labels its dropdown offers)."""
+    from ..vocabulary import vocabulary
+
+    return vocabulary().labels(list(schema.get("enum") or []), "sv")

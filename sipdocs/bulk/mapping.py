@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import Issue, join_pointer
 from ..messages import make_issue
 from .columns import Column, ListSpec, columns_for, list_for, normalise_header, resolve_header, resolve_list_header
-from .convert import convert, labels_for, split_list
+from .convert import convert, split_list
 from .sheets import Table, Workbook
 
 
@@ -85,10 +85,8 @@ def _set(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
 
 def _value(col: Column, cell: Any, date1904: bool) -> Any:
     if col.scalar_list:
-        labels = labels_for(col.schema)
-        return [convert(v, col.schema, labels=labels, date1904=date1904) for v in split_list(cell)]
-    return convert(cell, col.schema, labels=labels_for(col.schema) if "enum" in col.schema else None,
-                   date1904=date1904)
+        return [convert(v, col.schema, date1904=date1904) for v in split_list(cell)]
+    return convert(cell, col.schema, date1904=date1904)
 
 
 def _blank(cell: Any) -> bool:
@@ -190,4 +188,5 @@ def _list_at(data: dict[str, Any], path: tuple[str, ...]) -> list[Any]:
     node: Any = data
     for token in path[:-1]:
         node = node.setdefault(token, {})
-    return node.setdefault(path[-1], [])
+    items: list[Any] = node.setdefault(path[-1], [])
+    return items

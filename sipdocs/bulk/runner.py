@@ -197,18 +197,43 @@ def _complete(outdir: Path, record: dict[str, Any]) -> bool:
 class BulkRun:
     """A bulk job; iterate it to run (outcomes arrive as rows finish), then read ``summary``."""
 
-    def __init__(self, sheet: str | os.PathLike[str], options: BulkOptions, *, lists: str | None = None,
-                 encoding: str | None = None, delimiter: str | None = None, sheet_name: str | None = None) -> None:
+    def __init__(self, sheet: str | os.PathLike[str], options: BulkOptions, *,
+                 lists: str | os.PathLike[str] | None = None, encoding: str | None = None,
+                 delimiter: str | None = None, sheet_name: str | None = None) -> None:
         self.options = options
         self.summary = BulkSummary()
         self.book = read_workbook(sheet, encoding=encoding, delimiter=delimiter, sheet=sheet_name, lists=lists)
         self.sheet_path = Path(sheet)
         self.rows, sheet_issues = map_rows(self.book, options.kind, pack=options.pack, lang=options.lang)
+        sheet_issues.extend(self._missing_lists())
         self.summary.sheet = dict(self.book.info)
         self.summary.sheet_issues = sheet_issues
         self.summary.rows = len(self.rows)
         self._by_row = {r.row: r for r in self.rows}
         self.outcomes: dict[int, RowOutcome] = {}
+
+    def _missing_lists(self) -> list[Issue]:
+        """A hint when the kind's required lists are in no row and no list sheet was found:
+        the lists live on the Listor sheet, in NAME.listor.csv beside a CSV, or in --lists."""
+        if self.book.lists is not None or not self.rows:
+            return []
+        from ..schemas import resolved_schema
+        from .columns import columns_for
+        from .template import companion_path
+
+        schema = resolved_schema(self.options.kind)
+        required = set(schema.get("required", []))
+        specs = [spec for key, spec in columns_for(self.options.kind).lists.items()
+                 if len(spec.path) == 1 and key in required and key != "guardians"]
+        missing = [spec for spec in specs if not any(row.data.get(spec.key) for row in self.rows)]
+        if not missing:
+            return []
+        titles = ", ".join(spec.title for spec in missing)
+        companion = companion_path(self.sheet_path).name if self.sheet_path.suffix.lower() == ".csv" else None
+        issue = make_issue("sheet.lists_missing", "", "warning", lists=titles,
+                           where_sv=f"i filen {companion} bredvid" if companion else "på bladet Listor",
+                           where_en=f"in the file {companion} beside it" if companion else "on the sheet Listor")
+        return [issue]
 
     # -- names -------------------------------------------------------------------------------------
     def _targets(self, item: RowInput) -> dict[str, str]:
@@ -336,9 +361,9 @@ class BulkRun:
         ctx.set_forkserver_preload(preload)
         window = max(4, o.jobs * 4)
         queue = iter(jobs)
+        start: dict[str, Any] = {} if o.dry_run else {"initializer": _init_worker, "initargs": (o.pdf_variant,)}
         with ProcessPoolExecutor(max_workers=o.jobs, mp_context=ctx, max_tasks_per_child=o.recycle_every,
-                                 initializer=None if o.dry_run else _init_worker,
-                                 initargs=() if o.dry_run else (o.pdf_variant,)) as pool:
+                                 **start) as pool:
             pending: dict[Future[RowOutcome], _Job] = {}
 
             def submit() -> None:
@@ -437,10 +462,17 @@ def _report_row(issue: Issue) -> dict[str, Any]:
             "level": issue.level, "message_sv": issue.message_sv, "message_en": issue.message_en}
 
 
-def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[str] = "out",
+def default_outdir(sheet: str | os.PathLike[str]) -> Path:
+    """Where a run writes when no folder is given: beside the sheet, named after it
+    (``kallelser.xlsx`` → ``kallelser/``)."""
+    path = Path(sheet)
+    return path.with_name(path.stem or "bulk")
+
+
+def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[str] | None = None,
          formats: tuple[str, ...] = ("docx",), pack: str | None = None, lang: str | None = None,
          jobs: int | None = None, layout: str = "flat", name_pattern: str | None = None,
-         lists: str | None = None, encoding: str | None = None, delimiter: str | None = None,
+         lists: str | os.PathLike[str] | None = None, encoding: str | None = None, delimiter: str | None = None,
          sheet_name: str | None = None, resume: bool = False, dry_run: bool = False,
          fail_fast: bool = False, force: bool = False, zip: bool = False,
          merge_pdf: str | os.PathLike[str] | None = None, pdf_variant: str = "pdf/ua-1+a-2a") -> BulkRun:
@@ -448,6 +480,8 @@ def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[
 
     Iterate the returned :class:`BulkRun` to run it; each :class:`RowOutcome` arrives as its
     row finishes. Afterwards ``run.summary`` has the counts, the report and manifest paths.
+    Without ``outdir`` the files go to a folder named after the sheet, beside it
+    (:func:`default_outdir`); a CSV's list file ``NAME.listor.csv`` is found without ``lists``.
 
     :raises SheetError: the spreadsheet cannot be read at all.
     """
@@ -455,7 +489,7 @@ def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[
 
     if kind not in KIND_IDS:
         raise ValueError(f"unknown kind {kind!r}")
-    options = BulkOptions(kind=kind, outdir=Path(outdir), formats=tuple(formats), pack=pack, lang=lang,
+    options = BulkOptions(kind=kind, outdir=Path(outdir) if outdir is not None else default_outdir(sheet), formats=tuple(formats), pack=pack, lang=lang,
                           jobs=jobs if jobs is not None else (os.cpu_count() or 1), layout=layout,
                           name_pattern=name_pattern, resume=resume, dry_run=dry_run, fail_fast=fail_fast,
                           force=force, zip=zip, merge_pdf=Path(merge_pdf) if merge_pdf else None,

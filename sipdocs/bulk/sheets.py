@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -56,9 +57,10 @@ def _err(code: str, en: str, sv: str, **details: Any) -> SheetError:
     return SheetError(en, message_sv=sv, code=code, details=details)
 
 
-def read_workbook(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None,
-                  sheet: str | None = None, lists: str | Path | None = None) -> Workbook:
-    """Read the main sheet (and the list sheet: a second sheet named Listor/Lists, or ``lists``)."""
+def read_workbook(path: str | os.PathLike[str], *, encoding: str | None = None, delimiter: str | None = None,
+                  sheet: str | None = None, lists: str | os.PathLike[str] | None = None) -> Workbook:
+    """Read the main sheet and the list sheet: a sheet named Listor/Lists in a workbook, the file
+    ``lists``, or — for ``NAME.csv`` — the companion ``NAME.listor.csv`` when it exists."""
     path = Path(path)
     if not path.is_file():
         raise _err("sheet.not_found", f"No such spreadsheet: {path}", f"Kalkylbladet finns inte: {path}")
@@ -71,6 +73,13 @@ def read_workbook(path: str | Path, *, encoding: str | None = None, delimiter: s
     else:
         raise _err("sheet.unsupported", f"Unsupported spreadsheet type {suffix or '(none)'}: use .csv, .xlsx or .ods",
                    f"Filtypen {suffix or '(ingen)'} stöds inte: använd .csv, .xlsx eller .ods")
+    if lists is None and book.lists is None and suffix in (".csv", ".txt", ".tsv"):
+        # the companion file sheet-template writes beside a CSV: NAME.csv → NAME.listor.csv
+        from .template import companion_path
+
+        companion = companion_path(path)
+        if companion.is_file() and companion != path:
+            lists = companion
     if lists is not None:
         extra = read_workbook(lists, encoding=encoding, delimiter=delimiter)
         book.lists = extra.main
@@ -92,14 +101,22 @@ def detect_encoding(raw: bytes) -> tuple[str, str]:
 
 
 def detect_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-    except csv.Error:
-        first = text.splitlines()[0] if text else ""
-        counts = {d: first.count(d) for d in (";", ",", "\t")}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ";"
+    """The delimiter that splits the header row into the most columns (``;`` on a tie).
+
+    The header decides, not a sample of the data: Swedish headers and free-text cells hold
+    commas ("Skola/förskola, klass"), which make ``csv.Sniffer`` take a semicolon file for a
+    comma file.
+    """
+    first = next(iter(text.splitlines()), "")
+    best, widest = ";", 1
+    for delimiter in (";", "\t", ","):
+        try:
+            width = len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if width > widest:
+            best, widest = delimiter, width
+    return best
 
 
 def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
