@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
@@ -160,13 +161,21 @@ def without_running(found: list[Line]) -> list[Line]:
     return [line for line in found if len(pages_of[key(line)]) < needed]
 
 
-def columns(found: list[Line]) -> list[str]:
+def columns(found: list[Line], heading: Callable[[str], bool] = lambda text: False) -> list[str]:
     """The text of each column: the lines that start at the same left edge, in drawing order,
     across pages. A table cell that goes on over a page break reads as one piece in its column,
-    where the row's other cells come between its parts in drawing order."""
+    where the row's other cells come between its parts in drawing order. The lines at the top of
+    a column on a page for which ``heading`` is true (a table's header row, repeated on the next
+    page) are left out."""
     streams: dict[int, list[str]] = {}
+    started: set[tuple[int, int]] = set()  # (page, column) with a line other than a heading
     for line in found:
-        streams.setdefault(round(line.words[0].x0), []).append(line.text)
+        column = round(line.words[0].x0)
+        if (line.page, column) not in started:
+            if heading(line.text):
+                continue
+            started.add((line.page, column))
+        streams.setdefault(column, []).append(line.text)
     return [" ".join(texts) for texts in streams.values()]
 
 

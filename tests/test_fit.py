@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import pytest
 
-from .docs import evaluation_shown, expected_strings, pdf_missing, pdf_normalise, pdf_text
+from .docs import evaluation_shown, expected_strings, pdf_missing, pdf_normalise, pdf_text, squash
 from .matrix import CELLS, CORPUS_CASES, Cell
 from .pages import Line, Word, columns, glyphs_outside, lines, overlapping, without_running
 from .wordbreak import check, words_of
@@ -49,18 +49,15 @@ def clipping_problems(pdf: bytes, kind: str, data: dict, *, libreoffice: bool = 
     missing = pdf_missing(pdf, values)
     if missing:
         # pdf_missing crops WeasyPrint's page margins away; LibreOffice's running header and
-        # footer lie elsewhere, so read again without the lines that recur on every page, and a
-        # table cell broken over a page in its own column (the repeated header row between: the
-        # pack's fixed texts are left out of both sides)
-        labels = fixed_labels(data.get("pack") or "national", data.get("lang") or "sv")
+        # footer lie elsewhere, so read again without the lines that recur on every page, and
+        # read a table cell broken over a page in its own column, without the lines of the header
+        # row repeated on the next page (lines that are (part of) one of the pack's fixed texts)
+        fixed = fixed_blob(data.get("pack") or "national", data.get("lang") or "sv")
         body_lines = without_running(lines(pdf))
-        readings = [" ".join(line.text for line in body_lines), *columns(body_lines)]
-        haystacks = [strip_texts(pdf_normalise(_DECORATIONS.sub("", text)), labels) for text in readings]
-        def found(value: str) -> bool:
-            needle = strip_texts(pdf_normalise(value), labels)
-            return 2 * len(needle) >= len(pdf_normalise(value)) and any(needle in hay for hay in haystacks)
-
-        missing = [v for v in missing if not found(v)]
+        readings = [" ".join(line.text for line in body_lines),
+                    *columns(body_lines, heading=lambda text: squash(pdf_normalise(text)) in fixed)]
+        haystacks = [pdf_normalise(_DECORATIONS.sub("", text)) for text in readings]
+        missing = [v for v in missing if not any(pdf_normalise(v) in hay for hay in haystacks)]
     for value in missing:
         shown = value if len(value) <= 60 else f"{value[:50]}…({len(value)} characters)"
         problems.append(f"not in the text: {shown!r}")
@@ -89,17 +86,10 @@ def fixed_texts(pack: str, lang: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def fixed_labels(pack: str, lang: str) -> tuple[str, ...]:
-    """The pack's fixed texts without placeholders, normalised as pdf_normalise does, longest
-    first (table headings among them)."""
-    texts = {pdf_normalise(t) for t in fixed_texts(pack, lang) if "{" not in t}
-    return tuple(sorted((t for t in texts if len(t) >= 4), key=len, reverse=True))
-
-
-def strip_texts(text: str, texts: tuple[str, ...]) -> str:
-    for fixed in texts:
-        text = text.replace(fixed, "")
-    return text
+def fixed_blob(pack: str, lang: str) -> str:
+    """The pack's fixed texts, normalised as pdf_normalise does, one per line (table headings
+    among them)."""
+    return "\n".join(squash(pdf_normalise(t)) for t in fixed_texts(pack, lang))
 
 
 def broken_words(pdf: bytes, kind: str, data: dict, pack: str, lang: str) -> list[str]:
