@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import pytest
 
+from .conftest import KINDS
 from .docs import evaluation_shown, expected_strings, pdf_missing, pdf_normalise, pdf_text, squash
 from .matrix import CELLS, CORPUS_CASES, Cell
 from .pages import Line, Word, columns, glyphs_outside, lines, overlapping, without_running
@@ -204,8 +205,6 @@ def test_corpus_nothing_clipped(documents, entry, fmt):
 
 def test_corpus_has_unbroken_tokens_in_every_kind():
     cases = {(e["case"], e["kind"]) for e in CORPUS_CASES if e["expect"] == "fit"}
-    from .conftest import KINDS
-
     for case in ("unbroken_3000", "unbroken_10000", "long_names"):
         assert {kind for c, kind in cases if c == case} == set(KINDS), case
 
