@@ -1,15 +1,19 @@
 # sipdocs — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
 #   make demo   create .venv, install sipdocs (+ system libraries when root), render samples to out/
 #   make test   same set-up, then the whole test suite
+#   make snapshots  same set-up, then write the page snapshots (tests/snapshots/) anew
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.sipdocs-installed
-# WeasyPrint's system libraries, font subsetting (hb-subset), and the PDF tools the tests use.
+# WeasyPrint's system libraries, font subsetting (hb-subset), and the PDF tools the tests use;
+# LibreOffice lays out the Word files with these fonts and hyphenation patterns (the page
+# snapshots of the Word files depend on them).
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST    := qpdf poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui hyphen-sv fonts-liberation ghostscript pdftk-java
+APT_TEST    := qpdf poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation \
+               fonts-dejavu-core hyphen-sv hyphen-en-gb ghostscript pdftk-java
 
-.PHONY: demo test sysdeps sysdeps-test venv bench fuzz wheel-check clean
+.PHONY: demo test snapshots sysdeps sysdeps-test venv bench fuzz wheel-check clean
 
 sysdeps:
 	@./scripts/apt-install.sh $(APT_RUNTIME)
@@ -33,6 +37,12 @@ test: sysdeps-test venv
 	$(BIN)/python -m pytest -q
 	$(BIN)/sipdocs forms check
 	$(MAKE) wheel-check
+
+# Page snapshots written anew from the current rendering; look at every changed page
+# (`git status tests/snapshots`) before committing it.
+snapshots: sysdeps-test venv
+	SIPDOCS_SNAPSHOTS=update $(BIN)/python -m pytest -q tests/test_snapshots.py
+	@git status --short tests/snapshots | sed -n '1,40p'
 
 # `pip install .` into a fresh virtual environment, then run from outside the repository.
 wheel-check: venv

@@ -33,3 +33,12 @@ def run_cli(capsys):
         return exc.value.code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory):
+    """The sample matrix and the corpus, rendered once per session and converted by LibreOffice
+    in one batch per group (``tests/matrix.py``)."""
+    from .matrix import DocumentSet
+
+    return DocumentSet(tmp_path_factory.mktemp("documents"))
