@@ -1,7 +1,8 @@
 # sipdocs — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
 #   make demo   create .venv, install sipdocs (+ system libraries when root), render samples to out/
 #   make test   same set-up, then the whole test suite
-#   make snapshots  same set-up, then write the page snapshots (tests/snapshots/) anew
+#   make snapshots  same set-up, then write the page snapshots (tests/snapshots/) and the README's
+#                   page pictures (samples/pages/) anew
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -42,6 +43,7 @@ test: sysdeps-test venv
 # (`git status tests/snapshots`) before committing it.
 snapshots: sysdeps-test venv
 	SIPDOCS_SNAPSHOTS=update $(BIN)/python -m pytest -q tests/test_snapshots.py
+	$(BIN)/python scripts/readme_pages.py
 	@git status --short tests/snapshots | sed -n '1,40p'
 
 # `pip install .` into a fresh virtual environment, then run from outside the repository.

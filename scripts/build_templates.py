@@ -1102,14 +1102,13 @@ class HtmlWriter:
         self.w(i, "{% endif %}")
 
     def _fields(self, b: Fields, i: int) -> None:
-        # A description list laid out as a two-column grid: the same label/value pairs as
-        # Word's table, tagged as a list, and much cheaper for WeasyPrint than a table.
-        self.w(i, '<dl class="fields">')
+        # the same label/value pairs as Word's table: the labels are row headers (TH, scope Row)
+        self.w(i, '<table class="fields">')
         for row in b.rows:
             label, value, *cond = row
-            line = f"<dt>{label}</dt><dd>{value}</dd>"
+            line = f'<tr><th scope="row">{label}</th><td>{value}</td></tr>'
             self.w(i + 1, ("{% if " + cond[0] + " %}" + line + "{% endif %}") if cond else line)
-        self.w(i, "</dl>")
+        self.w(i, "</table>")
 
     def _table(self, b: Table, i: int) -> None:
         self.tables += 1

@@ -43,7 +43,11 @@ class Image:
 
     @property
     def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+        """The PNG as a ``data:`` URI, marked safe markup (base64 needs no escaping, and the PDF
+        templates' long-token breaking must leave it whole)."""
+        from markupsafe import Markup
+
+        return Markup("data:image/png;base64," + base64.b64encode(self.png).decode("ascii"))
 
     def with_alt(self, alt: str) -> "Image":
         return Image(self.png, alt, self.width_mm)

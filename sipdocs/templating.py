@@ -135,8 +135,22 @@ _LINK_SCHEMES = ("http://", "https://")
 _BREAK_AFTER = re.compile(r"([/.@?&=])(?=[^/.@?&=])")
 
 
+#: A run of this many characters without a space cannot fit on one line of any document
+#: (170 mm at 9.5 pt holds about 90 average characters): it will be broken anyway.
+LONG_TOKEN = 100
+_CHUNK = 10
+_LONG_RUN = re.compile(r"[^\s\u200b]{%d,}" % LONG_TOKEN)
+_LONG_URL_PART = re.compile(r"[^\s\u200b]{%d,}" % (3 * _CHUNK))
+
+
+def _chunked(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return "\u200b".join(run[i:i + _CHUNK] for i in range(0, len(run), _CHUNK))
+
+
 def breakable(text: str) -> str:
-    """``text`` with a ZERO WIDTH SPACE after each ``/ . @ ? & =`` that a letter follows.
+    """``text`` with a ZERO WIDTH SPACE after each ``/ . @ ? & =`` that a letter follows,
+    and every ten characters within a long stretch that has none (a meeting id).
 
     A URL or an e-mail address is one unbreakable word to the line breaker; when it is longer
     than its cell it is then broken between any two letters. The zero-width spaces give the
@@ -144,7 +158,30 @@ def breakable(text: str) -> str:
     drawn, and poppler and pypdf leave them out of the extracted text, so copying the link
     gives the address itself.
     """
-    return _BREAK_AFTER.sub("\\1\u200b", text)
+    return _LONG_URL_PART.sub(_chunked, _BREAK_AFTER.sub("\\1\u200b", text))
+
+
+def breakable_long_tokens(value: Any) -> Any:
+    """The PDF templates' ``finalize``: in a value holding a run of :data:`LONG_TOKEN` or more
+    characters without a space, a zero-width space every five characters of that run.
+
+    Such a run cannot fit on a line, so the line breaker must cut it somewhere; WeasyPrint
+    finds the places by trying one character after another, which takes tens of seconds for
+    a 3,000-character value (50 s for one in a label/value grid; 0.1 s with the break
+    opportunities). Five characters, because WeasyPrint hyphenates a piece of six or more to
+    fill a line (``hyphenate-limit-chars: 6``) and a hyphen inside a code would read as part
+    of it. Zero-width spaces are not drawn, poppler and pypdf leave them out of the extracted
+    text, and in an attribute (an alt text) they are harmless; markup (links, data: URIs) is
+    left alone.
+    """
+    if not isinstance(value, str) or hasattr(value, "__html__") or len(value) < LONG_TOKEN:
+        return value
+    return _LONG_RUN.sub(_in_fives, value)
+
+
+def _in_fives(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return "\u200b".join(run[i:i + 5] for i in range(0, len(run), 5))
 
 
 def html_link(value: Any) -> Any:
