@@ -50,6 +50,7 @@ _LAZY = {
     "encrypt_pdf": ("pdfpost", "encrypt_pdf"),
     "read_consent": ("consent_form", "read_consent"),
     "bulk": ("bulk.runner", "bulk"),
+    "prefill": ("prefill", "prefill"),
 }
 
 
@@ -82,6 +83,7 @@ __all__ = [
     "encrypt_pdf",
     "read_consent",
     "bulk",
+    "prefill",
     "Renderer",
     "RenderOptions",
     "RenderResult",
