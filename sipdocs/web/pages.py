@@ -1,0 +1,502 @@
+"""The HTML pages: cases, documents as forms, preview and downloads.
+
+Everything works without JavaScript (plain forms, full page loads, POST → redirect →
+GET); with it, htmx autosaves the form while the user types and swaps in the issues
+next to their fields. Personal data stays in page bodies: URLs carry random case ids
+and kinds only, page titles name the document type, and nothing is logged but the path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import time
+from datetime import datetime
+from typing import Any, Awaitable, Callable, Mapping
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..errors import InputError, InvalidInputError, Issue, SipdocsError
+from ..kinds import KIND_IDS, KINDS
+from .app import HERE, State
+from .formgen import Field, apply_action, build_form, field_for_pointer, parse_form
+from .security import SESSION_COOKIE, UI_COOKIE
+from .store import Case, Conflict, NotFound, Version
+from .texts import T
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+_env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+def state_of(request: Request) -> State:
+    return request.app.state.sipdocs
+
+
+def ui_lang(request: Request) -> str:
+    value = request.cookies.get(UI_COOKIE)
+    return value if value in ("sv", "en") else state_of(request).config.ui_lang
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    state = state_of(request)
+    t = T(ui_lang(request))
+    html = _env.get_template(template).render(t=t, csrf=state.auth.csrf_value, path=request.url.path,
+                                              kinds=KINDS, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def page(method: Callable[[Request], Awaitable[Response]]) -> Handler:
+    """Session check (token → cookie exchange), CSRF check on POST, 404 for unknown cases."""
+
+    @functools.wraps(method)
+    async def wrapper(request: Request) -> Response:
+        state = state_of(request)
+        token = request.query_params.get("token")
+        if token is not None:
+            if not state.auth.token_ok(token):
+                return render(request, "login.html", status=401, title=T(ui_lang(request)).login_title)
+            response: Response = RedirectResponse(request.url.path, status_code=303)
+            response.set_cookie(SESSION_COOKIE, state.auth.session_value, httponly=True, samesite="strict",
+                                path="/")
+            return response
+        if not state.auth.session_ok(request.cookies.get(SESSION_COOKIE)):
+            return render(request, "login.html", status=401, title=T(ui_lang(request)).login_title)
+        if request.method == "POST":
+            origin = request.headers.get("origin")
+            if origin and origin != "null" and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+                return PlainTextResponse(T(ui_lang(request)).csrf, status_code=403)
+            form = await request.form(max_files=1, max_fields=5000,
+                                      max_part_size=state.config.max_upload)
+            request.state.form = form
+            if not state.auth.csrf_ok(form.get("_csrf")):
+                return PlainTextResponse(T(ui_lang(request)).csrf, status_code=403)
+        try:
+            return await method(request)
+        except NotFound:
+            raise HTTPException(404) from None
+
+    return wrapper
+
+
+async def db(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a store call off the event loop."""
+    return await asyncio.to_thread(fn, *args)
+
+
+def _kind(request: Request) -> str:
+    kind = request.path_params["kind"]
+    if kind not in KIND_IDS:
+        raise HTTPException(404)
+    return kind
+
+
+def full_input(case: Case, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored form data with what the app sets itself: kind, the case's pack and language."""
+    return {"kind": kind, "pack": case.pack, "lang": case.lang, **{k: v for k, v in data.items()
+                                                                    if k not in ("kind", "pack", "lang")}}
+
+
+def check(case: Case, kind: str, data: Mapping[str, Any]) -> tuple[Any, tuple[Issue, ...]]:
+    """Validate with :func:`sipdocs.validate` (the result and its issues)."""
+    from .. import validate
+
+    result = validate(full_input(case, kind, data))
+    return result, result.issues
+
+
+def child_name(docs: Mapping[str, Version]) -> str:
+    for kind in ("plan", "invitation", "consent", "followup", "closure", "intake_note"):
+        if kind in docs:
+            child = docs[kind].data.get("child")
+            if isinstance(child, dict) and child.get("name"):
+                return str(child["name"])
+    return ""
+
+
+def when(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M") if ts else ""
+
+
+# -- issues next to their fields -----------------------------------------------------------------
+
+class IssueView:
+    def __init__(self, issue: Issue, target: str | None, lang: str) -> None:
+        self.code = issue.code
+        self.pointer = issue.pointer
+        self.is_error = issue.is_error
+        self.message = issue.message(lang)
+        self.target = target
+
+
+def issue_views(fields: list[Field], issues: tuple[Issue, ...], lang: str) -> tuple[list[IssueView], dict[str, list[IssueView]]]:
+    ids = {f.id for top in fields for f in top.walk()}
+    views = [IssueView(i, field_for_pointer(i.pointer, ids), lang) for i in issues]
+    by_field: dict[str, list[IssueView]] = {}
+    for view in views:
+        if view.target:
+            by_field.setdefault(view.target, []).append(view)
+    return views, by_field
+
+
+def form_context(request: Request, case: Case, kind: str, data: Mapping[str, Any], version: int,
+                 focus_summary: bool = False) -> dict[str, Any]:
+    lang = ui_lang(request)
+    fields = build_form(kind, data, case.pack, lang)
+    issues: tuple[Issue, ...] = ()
+    if version:
+        _, issues = check(case, kind, data)
+    views, by_field = issue_views(fields, issues, lang)
+    return {
+        "case": case, "kind": kind, "fields": fields, "version": version, "issues": views,
+        "errors": [v for v in views if v.is_error], "warnings": [v for v in views if not v.is_error],
+        "by_field": by_field, "focus_summary": focus_summary,
+        "all_fields": [f for top in fields for f in top.walk()],
+    }
+
+
+# -- routes --------------------------------------------------------------------------------------
+
+@page
+async def home(request: Request) -> Response:
+    state = state_of(request)
+    cases = await db(state.store.cases)
+    rows = []
+    for case in cases:
+        docs = await db(state.store.documents, case.id)
+        rows.append({"case": case, "child": child_name(docs), "count": len(docs), "created": when(case.created_at)})
+    from ..api import list_packs
+
+    packs = [(p.id, p.name) for p in list_packs()]
+    return render(request, "home.html", title=T(ui_lang(request)).cases_title, rows=rows, packs=packs,
+                  retention=state.config.retention_days, message=request.query_params.get("msg"))
+
+
+@page
+async def create_case(request: Request) -> Response:
+    state = state_of(request)
+    form = request.state.form
+    pack = str(form.get("pack") or "national")
+    lang = "en" if form.get("doc_lang") == "en" else "sv"
+    from ..api import list_packs
+
+    if pack not in {p.id for p in list_packs()}:
+        raise HTTPException(422, T(ui_lang(request)).invalid_pack)
+    case = await db(state.store.create_case, pack, lang)
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@page
+async def upload_case(request: Request) -> Response:
+    """Start a case from an uploaded JSON/YAML input (size-capped, parsed with safe loaders only)."""
+    from ..inputs import load_input
+
+    state = state_of(request)
+    t = T(ui_lang(request))
+    upload = request.state.form.get("file")
+    raw = await upload.read(state.config.max_upload + 1) if hasattr(upload, "read") else b""
+    problem = None
+    data: dict[str, Any] = {}
+    if len(raw) > state.config.max_upload:
+        problem = t.too_large
+    else:
+        try:
+            data = load_input(bytes(raw))
+        except InputError as exc:
+            problem = exc.localized(t.lang)
+    kind = data.get("kind") if not problem else None
+    if not problem and kind not in KIND_IDS:
+        problem = _unknown_kind(t.lang)
+    if problem:
+        return render(request, "message.html", status=422, title=t.upload_failed, heading=t.upload_failed,
+                      text=problem, back="/")
+    from ..api import list_packs
+
+    pack = data.get("pack") if data.get("pack") in {p.id for p in list_packs()} else "national"
+    lang = "en" if data.get("lang") == "en" else "sv"
+    case = await db(state.store.create_case, pack, lang)
+    await db(state.store.save, case.id, kind, {k: v for k, v in data.items() if k not in ("kind", "pack", "lang")}, 0)
+    return RedirectResponse(f"/cases/{case.id}/docs/{kind}", status_code=303)
+
+
+def _unknown_kind(lang: str) -> str:
+    from ..messages import make_issue
+
+    return make_issue("input.unknown_kind", "/kind", "error", allowed=", ".join(KIND_IDS)).message(lang)
+
+
+@page
+async def case_page(request: Request) -> Response:
+    state = state_of(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    docs = await db(state.store.documents, case.id)
+    items = []
+    for kind in KIND_IDS:
+        version = docs.get(kind)
+        entry: dict[str, Any] = {"kind": kind, "name": KINDS[kind].name(ui_lang(request)), "version": version}
+        if version:
+            result, issues = check(case, kind, version.data)
+            entry["errors"] = sum(1 for i in issues if i.is_error)
+            entry["warnings"] = sum(1 for i in issues if not i.is_error)
+        items.append(entry)
+    ready = [e for e in items if e["version"] and not e["errors"]]
+    return render(request, "case.html", title=T(ui_lang(request)).case, case=case, items=items, ready=ready,
+                  child=child_name(docs), created=when(case.created_at), closed=when(case.closed_at),
+                  has_docs=bool(docs))
+
+
+@page
+async def start_document(request: Request) -> Response:
+    """Create a document, prefilled from the case's other documents (or empty)."""
+    from ..prefill import prefill
+
+    state = state_of(request)
+    kind = _kind(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    latest = await db(state.store.latest, case.id, kind)
+    if latest is None:
+        data: dict[str, Any] = {}
+        if request.state.form.get("mode") != "empty":
+            docs = await db(state.store.documents, case.id)
+            data = prefill(kind, *(full_input(case, k, v.data) for k, v in docs.items()))
+        data = {k: v for k, v in data.items() if k not in ("kind", "pack", "lang")}
+        await db(state.store.save, case.id, kind, data, 0)
+    return RedirectResponse(f"/cases/{case.id}/docs/{kind}", status_code=303)
+
+
+@page
+async def document_page(request: Request) -> Response:
+    state = state_of(request)
+    kind = _kind(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    latest = await db(state.store.latest, case.id, kind)
+    data, version = (latest.data, latest.version) if latest else ({}, 0)
+    ctx = form_context(request, case, kind, data, version,
+                       focus_summary=request.query_params.get("checked") == "1")
+    return render(request, "document.html", title=f"{KINDS[kind].name(ui_lang(request))} – {T(ui_lang(request)).case}",
+                  **ctx)
+
+
+async def _save_posted(request: Request) -> tuple[Case, str, dict[str, Any], int, str | None]:
+    """Parse the posted form, apply an add/remove button, save; raises Conflict."""
+    state = state_of(request)
+    kind = _kind(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    form = request.state.form
+    data = parse_form(kind, form.multi_items())
+    focus = None
+    action = form.get("_action")
+    if isinstance(action, str) and action:
+        data, focus = apply_action(data, action)
+    try:
+        base = int(str(form.get("_base_version") or "0"))
+    except ValueError:
+        base = -1
+    version = await db(state.store.save, case.id, kind, data, base)
+    return case, kind, data, version, focus
+
+
+@page
+async def document_post(request: Request) -> Response:
+    """The no-JavaScript path (and the buttons): save, then show the page again."""
+    try:
+        case, kind, data, version, focus = await _save_posted(request)
+    except Conflict as conflict:
+        return await _conflict_page(request, conflict)
+    target = f"/cases/{case.id}/docs/{kind}"
+    if focus:
+        return RedirectResponse(f"{target}#{focus}", status_code=303)
+    return RedirectResponse(f"{target}?checked=1", status_code=303)
+
+
+async def _conflict_page(request: Request, conflict: Conflict) -> Response:
+    state = state_of(request)
+    kind = _kind(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    t = T(ui_lang(request))
+    return render(request, "message.html", status=409, title=t.conflict_title, heading=t.conflict_title,
+                  text=t("conflict", latest=conflict.latest),
+                  back=f"/cases/{case.id}/docs/{kind}", back_label=t.conflict_reload)
+
+
+@page
+async def autosave(request: Request) -> Response:
+    """htmx autosave: save and answer with out-of-band swaps (status, issues, outputs)."""
+    if request.headers.get("hx-request") != "true":
+        return await document_post.__wrapped__(request)  # type: ignore[attr-defined]
+    t = T(ui_lang(request))
+    try:
+        case, kind, data, version, _ = await _save_posted(request)
+    except Conflict as conflict:
+        html = _env.get_template("_conflict.html").render(t=t, latest=conflict.latest,
+                                                          link=request.url.path.rsplit("/", 1)[0])
+        return HTMLResponse(html)
+    ctx = form_context(request, case, kind, data, version)
+    html = _env.get_template("_autosave.html").render(t=t, csrf=state_of(request).auth.csrf_value,
+                                                      saved_at=datetime.now().strftime("%H:%M:%S"), **ctx)
+    return HTMLResponse(html)
+
+
+async def _latest_valid(request: Request) -> tuple[Case, str, Version, Any] | Response:
+    state = state_of(request)
+    kind = _kind(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    wanted = request.query_params.get("v")
+    version = await db(state.store.version, case.id, kind, int(wanted)) if wanted and wanted.isdigit() \
+        else await db(state.store.latest, case.id, kind)
+    if version is None:
+        raise HTTPException(404)
+    result, issues = check(case, kind, version.data)
+    if not result.ok:
+        t = T(ui_lang(request))
+        return render(request, "message.html", status=422, title=t.render_failed, heading=t.render_failed,
+                      text=t.outputs_invalid, back=f"/cases/{case.id}/docs/{kind}", back_label=t.back_to_case)
+    return case, kind, version, result
+
+
+async def _file(request: Request, fmt: str, inline: bool) -> Response:
+    found = await _latest_valid(request)
+    if isinstance(found, Response):
+        return found
+    case, kind, version, _ = found
+    state = state_of(request)
+    try:
+        artifacts = await state.pool.render(full_input(case, kind, version.data), (fmt,))
+    except SipdocsError as exc:
+        t = T(ui_lang(request))
+        return render(request, "message.html", status=500, title=t.render_failed, heading=t.render_failed,
+                      text=f"{exc.code}: {exc.localized(t.lang)}", back=f"/cases/{case.id}/docs/{kind}",
+                      back_label=t.back_to_case)
+    blob, filename, media = artifacts[fmt]
+    await db(state.store.log, case.id, "document.preview" if inline else f"document.download.{fmt}", kind,
+             version.version)
+    disposition = "inline" if inline else "attachment"
+    return Response(blob, media_type=media, headers={"content-disposition": f'{disposition}; filename="{filename}"'})
+
+
+@page
+async def preview(request: Request) -> Response:
+    return await _file(request, "pdf", inline=True)
+
+
+@page
+async def download(request: Request) -> Response:
+    fmt = request.path_params["fmt"]
+    if fmt not in ("pdf", "docx"):
+        raise HTTPException(404)
+    return await _file(request, fmt, inline=False)
+
+
+@page
+async def meeting_ics(request: Request) -> Response:
+    from .ics import meeting_ics as make_ics
+
+    found = await _latest_valid(request)
+    if isinstance(found, Response):
+        return found
+    case, kind, version, result = found
+    if kind != "invitation":
+        raise HTTPException(404)
+    await db(state_of(request).store.log, case.id, "document.download.ics", kind, version.version)
+    return Response(make_ics(result.data, case.lang), media_type="text/calendar; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="sip-mote.ics"'})
+
+
+@page
+async def packet(request: Request) -> Response:
+    state = state_of(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    docs = await db(state.store.documents, case.id)
+    ready = []
+    for kind in KIND_IDS:
+        if kind in docs:
+            result, _ = check(case, kind, docs[kind].data)
+            if result.ok:
+                ready.append(full_input(case, kind, docs[kind].data))
+    if not ready:
+        raise HTTPException(404)
+    blob = await state.pool.packet(ready)
+    await db(state.store.log, case.id, "case.packet")
+    return Response(blob, media_type="application/pdf",
+                    headers={"content-disposition": 'attachment; filename="sip-paket.pdf"'})
+
+
+@page
+async def close_case(request: Request) -> Response:
+    state = state_of(request)
+    case_id = request.path_params["case_id"]
+    await db(state.store.set_closed, case_id, request.url.path.endswith("/close"))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@page
+async def delete_page(request: Request) -> Response:
+    state = state_of(request)
+    case = await db(state.store.case, request.path_params["case_id"])
+    t = T(ui_lang(request))
+    if request.method == "POST":
+        counts = await db(state.store.delete_case, case.id)
+        return render(request, "message.html", title=t.delete_title, heading=t.delete_title,
+                      text=t("deleted", **counts), back="/", back_label=t.back_to_cases)
+    return render(request, "delete.html", title=t.delete_title, case=case)
+
+
+@page
+async def switch_ui(request: Request) -> Response:
+    form = request.state.form
+    target = str(form.get("next") or "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(UI_COOKIE, "en" if form.get("ui") == "en" else "sv", httponly=True, samesite="strict",
+                        path="/", max_age=365 * 86400)
+    return response
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    if request.url.path.startswith("/api/"):
+        from .api import error_response
+
+        return error_response(status, "http.error", str(getattr(exc, "detail", "")), str(getattr(exc, "detail", "")))
+    t = T(ui_lang(request))
+    if status == 404:
+        return render(request, "message.html", status=404, title=t.not_found, heading=t.not_found,
+                      text=t.not_found_text, back="/", back_label=t.back_to_cases)
+    detail = getattr(exc, "detail", "") or t.server_error
+    return render(request, "message.html", status=status, title=t.server_error, heading=t.server_error,
+                  text=detail, back="/", back_label=t.back_to_cases)
+
+
+def exception_handlers() -> dict[Any, Any]:
+    return {HTTPException: _http_error}
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/", home),
+        Route("/ui", switch_ui, methods=["POST"]),
+        Route("/cases", create_case, methods=["POST"]),
+        Route("/cases/upload", upload_case, methods=["POST"]),
+        Route("/cases/{case_id}", case_page),
+        Route("/cases/{case_id}/close", close_case, methods=["POST"]),
+        Route("/cases/{case_id}/reopen", close_case, methods=["POST"]),
+        Route("/cases/{case_id}/delete", delete_page, methods=["GET", "POST"]),
+        Route("/cases/{case_id}/packet.pdf", packet),
+        Route("/cases/{case_id}/docs/{kind}", document_page),
+        Route("/cases/{case_id}/docs/{kind}", document_post, methods=["POST"]),
+        Route("/cases/{case_id}/docs/{kind}/start", start_document, methods=["POST"]),
+        Route("/cases/{case_id}/docs/{kind}/autosave", autosave, methods=["POST"]),
+        Route("/cases/{case_id}/docs/{kind}/preview.pdf", preview),
+        Route("/cases/{case_id}/docs/{kind}/download.{fmt}", download),
+        Route("/cases/{case_id}/docs/{kind}/meeting.ics", meeting_ics),
+    ]
