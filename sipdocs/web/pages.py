@@ -73,15 +73,24 @@ def page(method: Callable[[Request], Awaitable[Response]]) -> Handler:
             origin = request.headers.get("origin")
             if origin and origin != "null" and origin.rstrip("/") != str(request.base_url).rstrip("/"):
                 return PlainTextResponse(T(ui_lang(request)).csrf, status_code=403)
-            form = await request.form(max_files=1, max_fields=5000,
-                                      max_part_size=state.config.max_upload)
+            try:
+                form = await request.form(max_files=1, max_fields=5000,
+                                          max_part_size=state.config.max_upload)
+            except HTTPException as exc:  # a part larger than the cap, too many fields
+                t = T(ui_lang(request))
+                return render(request, "message.html", status=413 if "size" in str(exc.detail).lower() else 400,
+                              title=t.upload_failed, heading=t.upload_failed, text=t.too_large, back="/")
             request.state.form = form
             if not state.auth.csrf_ok(form.get("_csrf")):
+                await form.close()
                 return PlainTextResponse(T(ui_lang(request)).csrf, status_code=403)
         try:
             return await method(request)
         except NotFound:
             raise HTTPException(404) from None
+        finally:
+            if request.method == "POST":
+                await request.state.form.close()  # uploaded files are spooled to temporary files
 
     return wrapper
 
