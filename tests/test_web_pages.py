@@ -237,6 +237,17 @@ def test_every_save_is_a_new_version_and_a_stale_save_is_a_conflict(app_and_dir,
     assert [(v, json.loads(d)["information_covered"]) for v, d in rows] == [(1, "v1"), (2, "v2")]
 
 
+def test_one_pages_own_autosave_racing_its_button_is_not_a_conflict(client):
+    """An autosave in flight when the user presses a button: both are based on version 1 and come
+    from the same page (editor), so the second is saved; another page's save still conflicts."""
+    case = new_case(client)
+    save(client, case, "consent", {"information_covered": "v1"}, 0)
+    assert save(client, case, "consent", {"information_covered": "typed"}, 1, _editor="tab-a").status_code == 303
+    assert save(client, case, "consent", {"information_covered": "typed more"}, 1, _editor="tab-a").status_code == 303
+    assert save(client, case, "consent", {"information_covered": "tab b"}, 1, _editor="tab-b").status_code == 409
+    assert save(client, case, "consent", {"information_covered": "tab b"}, 3, _editor="tab-b").status_code == 303
+
+
 def test_autosave_answers_with_out_of_band_swaps(client):
     case = new_case(client)
     pairs = [("_csrf", csrf(client)), ("_base_version", "0"), ("child.name", "X")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import secrets
 import time
 from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping
@@ -164,6 +165,7 @@ def form_context(request: Request, case: Case, kind: str, data: Mapping[str, Any
         _, issues = check(case, kind, data)
     views, by_field = issue_views(fields, issues, lang)
     return {
+        "editor": secrets.token_hex(8),
         "case": case, "kind": kind, "fields": fields, "version": version, "issues": views,
         "errors": [v for v in views if v.is_error], "warnings": [v for v in views if not v.is_error],
         "by_field": by_field, "focus_summary": focus_summary,
@@ -308,7 +310,8 @@ async def _save_posted(request: Request) -> tuple[Case, str, dict[str, Any], int
         base = int(str(form.get("_base_version") or "0"))
     except ValueError:
         base = -1
-    version = await db(state.store.save, case.id, kind, data, base)
+    editor = str(form.get("_editor") or "")[:64] or None
+    version = await db(state.store.save, case.id, kind, data, base, editor)
     return case, kind, data, version, focus
 
 

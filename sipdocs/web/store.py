@@ -3,9 +3,11 @@
 * ``cases`` — one row per case: a random id (never derived from the child), the pack,
   the document language, when it was made and, once closed, when.
 * ``versions`` — every save of a document is a new row ``(case, kind, version)``;
-  nothing is ever overwritten. A save names the version it was based on, and is
-  refused (:class:`Conflict`) when another save came first — so two browser tabs
-  editing the same document get a clear conflict instead of a silent overwrite.
+  nothing is ever overwritten. A save names the version it was based on and the editor
+  (one browser page) it comes from, and is refused (:class:`Conflict`) when another
+  editor saved since — so two browser tabs editing the same document get a clear
+  conflict instead of a silent overwrite, while one page's own autosave racing its own
+  button press (both based on the same version) is not a conflict.
 * ``audit`` — what was done, when, to which case and document version: action names
   and numbers only, never a value from a document.
 
@@ -42,6 +44,7 @@ CREATE TABLE IF NOT EXISTS versions (
     version INTEGER NOT NULL,
     data TEXT NOT NULL,
     created_at REAL NOT NULL,
+    editor TEXT,
     PRIMARY KEY (case_id, kind, version)
 );
 CREATE TABLE IF NOT EXISTS audit (
@@ -210,11 +213,14 @@ class Store:
                 "SELECT version, created_at FROM versions WHERE case_id=? AND kind=? ORDER BY version DESC",
                 (case_id, kind))]
 
-    def save(self, case_id: str, kind: str, data: dict[str, Any], base_version: int) -> int:
+    def save(self, case_id: str, kind: str, data: dict[str, Any], base_version: int,
+             editor: str | None = None) -> int:
         """Store ``data`` as a new version of the document; returns its number.
 
         :param base_version: the version the editor started from (0 for a new document).
-        :raises Conflict: a newer version exists (another tab or client saved first).
+        :param editor: the id of the page that saves; versions after ``base_version`` by the
+            same editor are its own earlier saves, not a conflict.
+        :raises Conflict: another editor (tab or client) saved after ``base_version``.
         :raises NotFound: the case does not exist.
         """
         blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -226,12 +232,16 @@ class Store:
                                    (case_id, kind, case_id, kind)).fetchone()
             latest = int(row[0] or 0)
             if latest != base_version:
-                raise Conflict(latest)
+                others = self._db.execute(
+                    "SELECT COUNT(*) FROM versions WHERE case_id=? AND kind=? AND version>? "
+                    "AND (editor IS NULL OR editor IS NOT ?)", (case_id, kind, base_version, editor)).fetchone()[0]
+                if editor is None or others or base_version > latest:
+                    raise Conflict(latest)
             if latest and row[1] == blob:
                 return latest  # nothing changed: no new version
             version = latest + 1
-            self._db.execute("INSERT INTO versions(case_id, kind, version, data, created_at) VALUES (?,?,?,?,?)",
-                             (case_id, kind, version, blob, time.time()))
+            self._db.execute("INSERT INTO versions(case_id, kind, version, data, created_at, editor) "
+                             "VALUES (?,?,?,?,?,?)", (case_id, kind, version, blob, time.time(), editor))
             self._audit(case_id, "document.saved", kind, version)
         return version
 
