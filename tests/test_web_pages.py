@@ -248,6 +248,19 @@ def test_one_pages_own_autosave_racing_its_button_is_not_a_conflict(client):
     assert save(client, case, "consent", {"information_covered": "tab b"}, 3, _editor="tab-b").status_code == 303
 
 
+def test_autosave_ignores_the_last_clicked_button(client):
+    """htmx sends a form's last-clicked submit button with its requests; an autosave must not
+    repeat "add a row" (it did: one click gave two rows and swaps for fields not on the page)."""
+    case = new_case(client)
+    save(client, case, "plan", {"needs": ["a"]}, 0, _action="add:guardians")
+    pairs = [("_csrf", csrf(client)), ("_base_version", "1"), ("guardians.0.__row", "1"),
+             ("guardians.0.name", "Robin"), ("_action", "add:guardians")]
+    response = post_pairs(client, f"{case}/docs/plan/autosave", pairs, headers={"HX-Request": "true"})
+    assert "err-guardians-1" not in response.text
+    html = client.get(f"{case}/docs/plan").text
+    assert 'id="f-guardians-0-name"' in html and 'id="f-guardians-1-name"' not in html
+
+
 def test_autosave_answers_with_out_of_band_swaps(client):
     case = new_case(client)
     pairs = [("_csrf", csrf(client)), ("_base_version", "0"), ("child.name", "X")]

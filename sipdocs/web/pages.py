@@ -295,15 +295,19 @@ async def document_page(request: Request) -> Response:
                   **ctx)
 
 
-async def _save_posted(request: Request) -> tuple[Case, str, dict[str, Any], int, str | None]:
-    """Parse the posted form, apply an add/remove button, save; raises Conflict."""
+async def _save_posted(request: Request, buttons: bool = True) -> tuple[Case, str, dict[str, Any], int, str | None]:
+    """Parse the posted form, apply an add/remove button, save; raises Conflict.
+
+    ``buttons=False`` for autosave: htmx sends the last-clicked submit button's value with
+    a form's requests, so an autosave right after "Lägg till" would add the row twice.
+    """
     state = state_of(request)
     kind = _kind(request)
     case = await db(state.store.case, request.path_params["case_id"])
     form = request.state.form
     data = parse_form(kind, form.multi_items())
     focus = None
-    action = form.get("_action")
+    action = form.get("_action") if buttons else None
     if isinstance(action, str) and action:
         data, focus = apply_action(data, action)
     try:
@@ -345,7 +349,7 @@ async def autosave(request: Request) -> Response:
         return await document_post.__wrapped__(request)  # type: ignore[attr-defined]
     t = T(ui_lang(request))
     try:
-        case, kind, data, version, _ = await _save_posted(request)
+        case, kind, data, version, _ = await _save_posted(request, buttons=False)
     except Conflict as conflict:
         html = _env.get_template("_conflict.html").render(t=t, latest=conflict.latest,
                                                           link=request.url.path.rsplit("/", 1)[0])
@@ -493,9 +497,14 @@ def exception_handlers() -> dict[Any, Any]:
     return {HTTPException: _http_error}
 
 
+async def favicon(request: Request) -> Response:
+    return Response(status_code=204)  # no icon; answered so browsers log no error
+
+
 def routes() -> list[Route]:
     return [
         Route("/", home),
+        Route("/favicon.ico", favicon),
         Route("/ui", switch_ui, methods=["POST"]),
         Route("/cases", create_case, methods=["POST"]),
         Route("/cases/upload", upload_case, methods=["POST"]),
