@@ -31,16 +31,18 @@ class Server:
         self.workers = workers
         self.env = env or {}
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = self.data_dir.parent / f"server-{self.port}.log"
+        self.log = self.data_dir.parent / f"server-{self.port}.log"        # stderr: the log
+        self.stdout = self.data_dir.parent / f"server-{self.port}.out"     # stdout: the sign-in link
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 90) -> "Server":
         env = dict(os.environ, SIPDOCS_TOKEN=self.token, PYTHONPATH=str(REPO), **self.env)
         self._out = open(self.log, "ab")
+        self._stdout = open(self.stdout, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sipdocs", "serve", "--port", str(self.port), "--data", str(self.data_dir),
              "--no-browser", "--workers", str(self.workers)],
-            stdout=self._out, stderr=self._out, env=env, cwd=REPO, start_new_session=True)
+            stdout=self._stdout, stderr=self._out, env=env, cwd=REPO, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -59,6 +61,7 @@ class Server:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(10)
         self._out.close()
+        self._stdout.close()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -74,6 +77,7 @@ class Server:
                 pass
         if not self._out.closed:
             self._out.close()
+            self._stdout.close()
 
     def __enter__(self) -> "Server":
         return self.start()
