@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import time
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,19 @@ class State:
         self.auth = Auth(config.token)
         self.store = Store(Path(config.data_dir) / "sipdocs.sqlite3")
         self.pool = RenderPool(config.workers, config.render_timeout)
+        # the last few rendered files by (case, kind, version, format): a preview followed by a
+        # download of the same version renders once. Bounded; the same data is in the database.
+        self.files: "OrderedDict[tuple[str, str, int, str], tuple[bytes, str, str]]" = OrderedDict()
+
+    def remember(self, key: tuple[str, str, int, str], value: tuple[bytes, str, str]) -> None:
+        self.files[key] = value
+        self.files.move_to_end(key)
+        while len(self.files) > 32 or sum(len(v[0]) for v in self.files.values()) > 64 * 1024 * 1024:
+            self.files.popitem(last=False)
+
+    def forget_case(self, case_id: str) -> None:
+        for key in [k for k in self.files if k[0] == case_id]:
+            del self.files[key]
 
 
 class SecurityHeaders:
@@ -152,6 +166,7 @@ async def _retention_loop(state: State) -> None:
     while days:
         purged = await asyncio.to_thread(state.store.purge_closed, days)
         if purged:
+            state.files.clear()
             log.info("retention: %d closed case(s) deleted", purged)
         await asyncio.sleep(3600)
 

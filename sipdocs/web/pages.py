@@ -357,7 +357,27 @@ async def autosave(request: Request) -> Response:
     ctx = form_context(request, case, kind, data, version)
     html = _env.get_template("_autosave.html").render(t=t, csrf=state_of(request).auth.csrf_value,
                                                       saved_at=datetime.now().strftime("%H:%M:%S"), **ctx)
-    return HTMLResponse(html)
+    return HTMLResponse(html + error_fragments(ctx["all_fields"], ctx["by_field"], t))
+
+
+def error_fragments(fields: list[Field], by_field: dict[str, list[IssueView]], t: T) -> str:
+    """One out-of-band swap per field's error container: its messages now, or empty.
+
+    Every container is sent so that a fixed field's old message disappears. Written
+    without Jinja macros: a plan has over 300 fields and this runs on every autosave.
+    """
+    from markupsafe import escape
+
+    parts = []
+    for f in fields:
+        if f.widget == "hidden":
+            continue
+        inner = "".join(
+            f'<span class="{"error-text" if i.is_error else "warning-text"}"><span class="visually-hidden">'
+            f'{escape(t.error if i.is_error else t.warning)}: </span>{escape(i.message)}</span>'
+            for i in by_field.get(f.id, ()))
+        parts.append(f'<div id="{f.error_id}" hx-swap-oob="innerHTML">{inner}</div>\n')
+    return "".join(parts)
 
 
 async def _latest_valid(request: Request) -> tuple[Case, str, Version, Any] | Response:
@@ -383,14 +403,19 @@ async def _file(request: Request, fmt: str, inline: bool) -> Response:
         return found
     case, kind, version, _ = found
     state = state_of(request)
-    try:
-        artifacts = await state.pool.render(full_input(case, kind, version.data), (fmt,))
-    except SipdocsError as exc:
-        t = T(ui_lang(request))
-        return render(request, "message.html", status=500, title=t.render_failed, heading=t.render_failed,
-                      text=f"{exc.code}: {exc.localized(t.lang)}", back=f"/cases/{case.id}/docs/{kind}",
-                      back_label=t.back_to_case)
-    blob, filename, media = artifacts[fmt]
+    key = (case.id, kind, version.version, fmt)
+    cached = state.files.get(key)
+    if cached is None:
+        try:
+            artifacts = await state.pool.render(full_input(case, kind, version.data), (fmt,))
+        except SipdocsError as exc:
+            t = T(ui_lang(request))
+            return render(request, "message.html", status=500, title=t.render_failed, heading=t.render_failed,
+                          text=f"{exc.code}: {exc.localized(t.lang)}", back=f"/cases/{case.id}/docs/{kind}",
+                          back_label=t.back_to_case)
+        cached = artifacts[fmt]
+        state.remember(key, cached)
+    blob, filename, media = cached
     await db(state.store.log, case.id, "document.preview" if inline else f"document.download.{fmt}", kind,
              version.version)
     disposition = "inline" if inline else "attachment"
@@ -459,6 +484,7 @@ async def delete_page(request: Request) -> Response:
     t = T(ui_lang(request))
     if request.method == "POST":
         counts = await db(state.store.delete_case, case.id)
+        state.forget_case(case.id)
         return render(request, "message.html", title=t.delete_title, heading=t.delete_title,
                       text=t("deleted", **counts), back="/", back_label=t.back_to_cases)
     return render(request, "delete.html", title=t.delete_title, case=case)
