@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import re
 import secrets
 import time
 from datetime import datetime
@@ -137,12 +138,17 @@ def when(ts: float | None) -> str:
 
 # -- issues next to their fields -----------------------------------------------------------------
 
+# "(/child/personal_number)" in a library message: the pointer is for programs; on a page the
+# message stands next to its field and links to it, so the pointer is left out.
+_POINTER = re.compile(r" \(/[^()\s]*\)")
+
+
 class IssueView:
     def __init__(self, issue: Issue, target: str | None, lang: str) -> None:
         self.code = issue.code
         self.pointer = issue.pointer
         self.is_error = issue.is_error
-        self.message = issue.message(lang)
+        self.message = _POINTER.sub("", issue.message(lang))
         self.target = target
 
 
