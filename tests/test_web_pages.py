@@ -401,6 +401,15 @@ def test_upload_starts_a_case_and_is_capped_and_safe(client):
     response = client.post("/cases/upload", data={"_csrf": csrf(client)},
                            files={"file": ("x.json", big, "application/json")})
     assert response.status_code in (400, 413, 422)
+    laughs = "kind: plan\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi")) + "summary: [*i]\n"
+    import time
+
+    start = time.monotonic()
+    response = client.post("/cases/upload", data={"_csrf": csrf(client)},
+                           files={"file": ("x.yaml", laughs.encode(), "application/x-yaml")})
+    assert response.status_code == 422 and time.monotonic() - start < 10  # aliases expand to 10⁹ values
     response = client.post("/cases/upload", data={"_csrf": csrf(client)},
                            files={"file": ("x.json", b'{"kind": "letter"}', "application/json")})
     assert response.status_code == 422 and "dokumenttyp" in response.text.lower()

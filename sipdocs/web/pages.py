@@ -228,6 +228,8 @@ async def upload_case(request: Request) -> Response:
             data = load_input(bytes(raw))
         except InputError as exc:
             problem = exc.localized(t.lang)
+    if not problem and not _small(data):
+        problem = t.too_large
     kind = data.get("kind") if not problem else None
     if not problem and kind not in KIND_IDS:
         problem = _unknown_kind(t.lang)
@@ -241,6 +243,22 @@ async def upload_case(request: Request) -> Response:
     case = await db(state.store.create_case, pack, lang)
     await db(state.store.save, case.id, kind, {k: v for k, v in data.items() if k not in ("kind", "pack", "lang")}, 0)
     return RedirectResponse(f"/cases/{case.id}/docs/{kind}", status_code=303)
+
+
+def _small(data: Any, budget: int = 100_000) -> bool:
+    """At most ``budget`` values once YAML aliases are expanded (a 1 MB 'billion laughs'
+    file parses to a few shared lists that would expand to 10⁹ values when stored)."""
+    stack, seen = [data], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > budget:
+            return False
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
 
 
 def _unknown_kind(lang: str) -> str:
