@@ -189,3 +189,19 @@ def test_readme_curl_examples_run(tmp_path):
             outputs.append(result.stdout)
     assert (tmp_path / "plan.pdf").read_bytes()[:5] == b"%PDF-"
     assert any('"ok": true' in o or '"ok":true' in o for o in outputs)
+
+
+def test_render_time_limit_is_504_render_timeout(tmp_path):
+    from starlette.testclient import TestClient
+
+    from sipdocs.web.app import Config, create_app
+
+    config = Config(token=TOKEN, data_dir=tmp_path, workers=1)
+    app = create_app(config)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        # templates compiled, fonts loaded: the next render is pure rendering
+        assert c.post("/api/v1/render?format=pdf", headers=AUTH, json=load_sample("plan")).status_code == 200
+        app.state.sipdocs.pool.time_limit = 0.05
+        response = c.post("/api/v1/render?format=pdf", headers=AUTH, json=load_sample("plan"))
+    assert response.status_code == 504, response.text
+    assert response.json()["error"]["code"] == "render.timeout"

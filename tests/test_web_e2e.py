@@ -263,3 +263,39 @@ def test_other_page_types_pass_axe(browser, server, lang):
                           "getComputedStyle(document.activeElement).boxShadow")
     assert style.split()[0] != "none" or "rgb" in style
     context.close()
+
+
+def test_the_basic_flow_works_without_javascript(browser, server, tmp_path):
+    """No JavaScript: plain forms, full page loads; save, see the errors, fix, download."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="sv-SE", java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/?token={server.token}")
+    page.get_by_role("button", name="Skapa ärende").click()
+    page.get_by_role("row", name="Samtycke till SIP och informationsutbyte").get_by_role(
+        "button", name="Skapa tom").click()
+    page.wait_for_url("**/docs/consent")
+    page.fill("#f-document_date", "2026-04-15")
+    page.fill("#f-child-name", "Alex Testsson")
+    page.fill("#f-child-personal_number", "20170101-2393")
+    page.check("#f-purposes--establish_sip")
+    page.get_by_role("button", name="Lägg till: Verksamheter som får utbyta uppgifter").click()
+    page.fill("#f-parties-0-organisation", "Testskolan")
+    page.get_by_role("button", name="Lägg till: Verksamheter som får utbyta uppgifter").click()
+    page.fill("#f-parties-1-organisation", "BUP Testregionen")
+    page.fill("#f-information_covered", "Skolsituation och hälsa.")
+    page.fill("#f-valid_from", "2026-04-15")
+    page.check("#f-form--written")
+    page.get_by_role("button", name="Spara och kontrollera").first.click()
+    expect(page.locator("#error-summary")).to_contain_text("Samtyckande personer")
+    page.get_by_role("button", name="Lägg till: Samtyckande personer").click()
+    page.fill("#f-consenting_persons-0-name", "Robin Testsson")
+    page.check("#f-consenting_persons-0-relation--guardian")
+    page.get_by_role("button", name="Spara och kontrollera").first.click()
+    expect(page.locator("#ok-summary")).to_contain_text("Inga fel")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Ladda ner PDF").click()
+    info.value.save_as(tmp_path / "samtycke.pdf")
+    assert "Testskolan" in pdf_text(tmp_path / "samtycke.pdf")
+    context.close()

@@ -4,9 +4,9 @@ WeasyPrint spends a PDF's ≈ 0.3–0.5 s in Python, holding the GIL, so threads
 stall the server while a document renders. The pool's processes are started with
 ``spawn`` (no copy of the server's threads or sockets) and each keeps one
 :class:`sipdocs.Renderer` for its whole life, so templates, fonts and styles are
-prepared once per process. Each render runs in the worker's main thread, where the
-renderer's own time limit (``render.timeout``) applies; the server also stops waiting
-after its own limit. Errors cross back as sipdocs' picklable exceptions.
+prepared once per process. Each render runs in the worker's main thread under
+``sipdocs.limits.time_limit`` (``render.timeout``); the server also stops waiting a little
+after that limit. Errors cross back as sipdocs' picklable exceptions.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ __all__ = ["RenderPool"]
 _RENDERER: Any = None
 
 
-def _init(time_limit: float) -> None:
+def _init() -> None:
     global _RENDERER
     from ..backends import RenderOptions
     from ..renderer import Renderer
 
-    _RENDERER = Renderer(RenderOptions(time_limit=time_limit))
+    # the time limit is set per call (below), so a first render that also compiles the
+    # templates is measured by the same clock as every other
+    _RENDERER = Renderer(RenderOptions(time_limit=None))
 
 
 def _warm() -> int:
@@ -37,15 +39,20 @@ def _warm() -> int:
     return os.getpid()
 
 
-def _render(data: Mapping[str, Any], formats: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
-    result = _RENDERER.render(dict(data), tuple(formats))
+def _render(data: Mapping[str, Any], formats: Sequence[str], limit: float) -> dict[str, tuple[bytes, str, str]]:
+    from ..limits import time_limit
+
+    with time_limit(limit):
+        result = _RENDERER.render(dict(data), tuple(formats))
     return {fmt: (a.data, a.filename, a.media_type) for fmt, a in result.artifacts.items()}
 
 
-def _packet(documents: Sequence[Mapping[str, Any]]) -> bytes:
+def _packet(documents: Sequence[Mapping[str, Any]], limit: float) -> bytes:
+    from ..limits import time_limit
     from ..renderer import render_packet
 
-    packet, _ = render_packet([dict(d) for d in documents], renderer=_RENDERER)
+    with time_limit(limit):
+        packet, _ = render_packet([dict(d) for d in documents], renderer=_RENDERER)
     return packet
 
 
@@ -56,7 +63,7 @@ class RenderPool:
         self.workers = workers
         self.time_limit = time_limit
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_init, initargs=(time_limit,))
+                                         initializer=_init)
 
     async def warm(self) -> None:
         loop = asyncio.get_running_loop()
@@ -75,10 +82,10 @@ class RenderPool:
                               code="render.timeout") from None
 
     async def render(self, data: Mapping[str, Any], formats: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
-        return await self._run(_render, dict(data), tuple(formats))
+        return await self._run(_render, dict(data), tuple(formats), self.time_limit)
 
     async def packet(self, documents: Sequence[Mapping[str, Any]]) -> bytes:
-        return await self._run(_packet, [dict(d) for d in documents])
+        return await self._run(_packet, [dict(d) for d in documents], self.time_limit)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
