@@ -228,10 +228,10 @@ def parse_form(kind: str, form: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """
     schema = load_schema(kind)
     grouped: dict[str, list[str]] = {}
-    for name, value in form:
-        if name.startswith("_") or not isinstance(value, str):
+    for name, posted in form:
+        if name.startswith("_") or not isinstance(posted, str):
             continue
-        grouped.setdefault(name, []).append(value)
+        grouped.setdefault(name, []).append(posted)
 
     root: dict[str, Any] = {}
     for name, values in grouped.items():
