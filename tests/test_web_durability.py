@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .conftest import SAMPLES, load_sample
+from .conftest import load_sample
 
 pytest.importorskip("starlette")
 httpx = pytest.importorskip("httpx2")

@@ -124,7 +124,9 @@ async def schema(request: Request) -> Response:
 
 @endpoint
 async def validate(request: Request) -> Response:
-    from ..validation import validate as run  # takes any parsed JSON (non-objects become issues)
+    from ..validation import (
+        validate as run,  # takes any parsed JSON (non-objects become issues)
+    )
 
     data = await _body(request)
     pack = request.query_params.get("pack") or None
@@ -135,7 +137,9 @@ async def validate(request: Request) -> Response:
 
 @endpoint
 async def render(request: Request) -> Response:
-    from ..validation import validate as run  # takes any parsed JSON (non-objects become issues)
+    from ..validation import (
+        validate as run,  # takes any parsed JSON (non-objects become issues)
+    )
 
     fmt = request.query_params.get("format", "pdf")
     if fmt not in ("pdf", "docx"):

@@ -1,165 +1,44 @@
-"""The HTML pages: cases, documents as forms, preview and downloads.
+"""The HTML pages: cases, documents as forms, and the routes of the web app.
 
 Everything works without JavaScript (plain forms, full page loads, POST → redirect →
 GET); with it, htmx autosaves the form while the user types and swaps in the issues
 next to their fields. Personal data stays in page bodies: URLs carry random case ids
 and kinds only, page titles name the document type, and nothing is logged but the path.
+Preview and downloads are in :mod:`.files`; issues next to fields in :mod:`.issues`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import json
-import re
 import secrets
-import time
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Mapping
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..errors import InputError, InvalidInputError, Issue, SipdocsError
+from ..errors import InputError, Issue
 from ..kinds import KIND_IDS, KINDS
-from .app import HERE, State
-from .formgen import Field, apply_action, build_form, field_for_pointer, parse_form
-from .security import SESSION_COOKIE, UI_COOKIE
-from .store import Case, Conflict, NotFound, Version
+from . import files
+from .common import (
+    check,
+    child_name,
+    db,
+    full_input,
+    kind_of,
+    page,
+    render,
+    state_of,
+    templates,
+    ui_lang,
+    when,
+)
+from .formgen import apply_action, build_form, parse_form
+from .issues import error_fragments, issue_views
+from .security import UI_COOKIE
+from .store import Case, Conflict
 from .texts import T
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-_env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                   trim_blocks=True, lstrip_blocks=True)
-
-
-def state_of(request: Request) -> State:
-    return request.app.state.sipdocs
-
-
-def ui_lang(request: Request) -> str:
-    value = request.cookies.get(UI_COOKIE)
-    return value if value in ("sv", "en") else state_of(request).config.ui_lang
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    state = state_of(request)
-    t = T(ui_lang(request))
-    html = _env.get_template(template).render(t=t, csrf=state.auth.csrf_value, path=request.url.path,
-                                              kinds=KINDS, **context)
-    return HTMLResponse(html, status_code=status)
-
-
-def page(method: Callable[[Request], Awaitable[Response]]) -> Handler:
-    """Session check (token → cookie exchange), CSRF check on POST, 404 for unknown cases."""
-
-    @functools.wraps(method)
-    async def wrapper(request: Request) -> Response:
-        state = state_of(request)
-        token = request.query_params.get("token")
-        if token is not None:
-            if not state.auth.token_ok(token):
-                return render(request, "login.html", status=401, title=T(ui_lang(request)).login_title)
-            response: Response = RedirectResponse(request.url.path, status_code=303)
-            response.set_cookie(SESSION_COOKIE, state.auth.session_value, httponly=True, samesite="strict",
-                                path="/")
-            return response
-        if not state.auth.session_ok(request.cookies.get(SESSION_COOKIE)):
-            return render(request, "login.html", status=401, title=T(ui_lang(request)).login_title)
-        if request.method == "POST":
-            origin = request.headers.get("origin")
-            if origin and origin != "null" and origin.rstrip("/") != str(request.base_url).rstrip("/"):
-                return PlainTextResponse(T(ui_lang(request)).csrf, status_code=403)
-            try:
-                form = await request.form(max_files=1, max_fields=5000,
-                                          max_part_size=state.config.max_upload)
-            except HTTPException as exc:  # a part larger than the cap, too many fields
-                t = T(ui_lang(request))
-                return render(request, "message.html", status=413 if "size" in str(exc.detail).lower() else 400,
-                              title=t.upload_failed, heading=t.upload_failed, text=t.too_large, back="/")
-            request.state.form = form
-            if not state.auth.csrf_ok(form.get("_csrf")):
-                await form.close()
-                return PlainTextResponse(T(ui_lang(request)).csrf, status_code=403)
-        try:
-            return await method(request)
-        except NotFound:
-            raise HTTPException(404) from None
-        finally:
-            if request.method == "POST":
-                await request.state.form.close()  # uploaded files are spooled to temporary files
-
-    return wrapper
-
-
-async def db(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run a store call off the event loop."""
-    return await asyncio.to_thread(fn, *args)
-
-
-def _kind(request: Request) -> str:
-    kind = request.path_params["kind"]
-    if kind not in KIND_IDS:
-        raise HTTPException(404)
-    return kind
-
-
-def full_input(case: Case, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored form data with what the app sets itself: kind, the case's pack and language."""
-    return {"kind": kind, "pack": case.pack, "lang": case.lang, **{k: v for k, v in data.items()
-                                                                    if k not in ("kind", "pack", "lang")}}
-
-
-def check(case: Case, kind: str, data: Mapping[str, Any]) -> tuple[Any, tuple[Issue, ...]]:
-    """Validate with :func:`sipdocs.validate` (the result and its issues)."""
-    from .. import validate
-
-    result = validate(full_input(case, kind, data))
-    return result, result.issues
-
-
-def child_name(docs: Mapping[str, Version]) -> str:
-    for kind in ("plan", "invitation", "consent", "followup", "closure", "intake_note"):
-        if kind in docs:
-            child = docs[kind].data.get("child")
-            if isinstance(child, dict) and child.get("name"):
-                return str(child["name"])
-    return ""
-
-
-def when(ts: float | None) -> str:
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M") if ts else ""
-
-
-# -- issues next to their fields -----------------------------------------------------------------
-
-# "(/child/personal_number)" in a library message: the pointer is for programs; on a page the
-# message stands next to its field and links to it, so the pointer is left out.
-_POINTER = re.compile(r" \(/[^()\s]*\)")
-
-
-class IssueView:
-    def __init__(self, issue: Issue, target: str | None, lang: str) -> None:
-        self.code = issue.code
-        self.pointer = issue.pointer
-        self.is_error = issue.is_error
-        self.message = _POINTER.sub("", issue.message(lang))
-        self.target = target
-
-
-def issue_views(fields: list[Field], issues: tuple[Issue, ...], lang: str) -> tuple[list[IssueView], dict[str, list[IssueView]]]:
-    ids = {f.id for top in fields for f in top.walk()}
-    views = [IssueView(i, field_for_pointer(i.pointer, ids), lang) for i in issues]
-    by_field: dict[str, list[IssueView]] = {}
-    for view in views:
-        if view.target:
-            by_field.setdefault(view.target, []).append(view)
-    return views, by_field
 
 
 def form_context(request: Request, case: Case, kind: str, data: Mapping[str, Any], version: int,
@@ -293,7 +172,7 @@ async def start_document(request: Request) -> Response:
     from ..prefill import prefill
 
     state = state_of(request)
-    kind = _kind(request)
+    kind = kind_of(request)
     case = await db(state.store.case, request.path_params["case_id"])
     latest = await db(state.store.latest, case.id, kind)
     if latest is None:
@@ -309,7 +188,7 @@ async def start_document(request: Request) -> Response:
 @page
 async def document_page(request: Request) -> Response:
     state = state_of(request)
-    kind = _kind(request)
+    kind = kind_of(request)
     case = await db(state.store.case, request.path_params["case_id"])
     latest = await db(state.store.latest, case.id, kind)
     data, version = (latest.data, latest.version) if latest else ({}, 0)
@@ -326,7 +205,7 @@ async def _save_posted(request: Request, buttons: bool = True) -> tuple[Case, st
     a form's requests, so an autosave right after "Lägg till" would add the row twice.
     """
     state = state_of(request)
-    kind = _kind(request)
+    kind = kind_of(request)
     case = await db(state.store.case, request.path_params["case_id"])
     form = request.state.form
     data = parse_form(kind, form.multi_items())
@@ -358,7 +237,7 @@ async def document_post(request: Request) -> Response:
 
 async def _conflict_page(request: Request, conflict: Conflict) -> Response:
     state = state_of(request)
-    kind = _kind(request)
+    kind = kind_of(request)
     case = await db(state.store.case, request.path_params["case_id"])
     t = T(ui_lang(request))
     return render(request, "message.html", status=409, title=t.conflict_title, heading=t.conflict_title,
@@ -375,122 +254,13 @@ async def autosave(request: Request) -> Response:
     try:
         case, kind, data, version, _ = await _save_posted(request, buttons=False)
     except Conflict as conflict:
-        html = _env.get_template("_conflict.html").render(t=t, latest=conflict.latest,
+        html = templates.get_template("_conflict.html").render(t=t, latest=conflict.latest,
                                                           link=request.url.path.rsplit("/", 1)[0])
         return HTMLResponse(html)
     ctx = form_context(request, case, kind, data, version)
-    html = _env.get_template("_autosave.html").render(t=t, csrf=state_of(request).auth.csrf_value,
+    html = templates.get_template("_autosave.html").render(t=t, csrf=state_of(request).auth.csrf_value,
                                                       saved_at=datetime.now().strftime("%H:%M:%S"), **ctx)
     return HTMLResponse(html + error_fragments(ctx["all_fields"], ctx["by_field"], t))
-
-
-def error_fragments(fields: list[Field], by_field: dict[str, list[IssueView]], t: T) -> str:
-    """One out-of-band swap per field's error container: its messages now, or empty.
-
-    Every container is sent so that a fixed field's old message disappears. Written
-    without Jinja macros: a plan has over 300 fields and this runs on every autosave.
-    """
-    from markupsafe import escape
-
-    parts = []
-    for f in fields:
-        if f.widget == "hidden":
-            continue
-        inner = "".join(
-            f'<span class="{"error-text" if i.is_error else "warning-text"}"><span class="visually-hidden">'
-            f'{escape(t.error if i.is_error else t.warning)}: </span>{escape(i.message)}</span>'
-            for i in by_field.get(f.id, ()))
-        parts.append(f'<div id="{f.error_id}" hx-swap-oob="innerHTML">{inner}</div>\n')
-    return "".join(parts)
-
-
-async def _latest_valid(request: Request) -> tuple[Case, str, Version, Any] | Response:
-    state = state_of(request)
-    kind = _kind(request)
-    case = await db(state.store.case, request.path_params["case_id"])
-    wanted = request.query_params.get("v")
-    version = await db(state.store.version, case.id, kind, int(wanted)) if wanted and wanted.isdigit() \
-        else await db(state.store.latest, case.id, kind)
-    if version is None:
-        raise HTTPException(404)
-    result, issues = check(case, kind, version.data)
-    if not result.ok:
-        t = T(ui_lang(request))
-        return render(request, "message.html", status=422, title=t.render_failed, heading=t.render_failed,
-                      text=t.outputs_invalid, back=f"/cases/{case.id}/docs/{kind}", back_label=t.back_to_case)
-    return case, kind, version, result
-
-
-async def _file(request: Request, fmt: str, inline: bool) -> Response:
-    found = await _latest_valid(request)
-    if isinstance(found, Response):
-        return found
-    case, kind, version, _ = found
-    state = state_of(request)
-    key = (case.id, kind, version.version, fmt)
-    cached = state.files.get(key)
-    if cached is None:
-        try:
-            artifacts = await state.pool.render(full_input(case, kind, version.data), (fmt,))
-        except SipdocsError as exc:
-            t = T(ui_lang(request))
-            return render(request, "message.html", status=500, title=t.render_failed, heading=t.render_failed,
-                          text=f"{exc.code}: {exc.localized(t.lang)}", back=f"/cases/{case.id}/docs/{kind}",
-                          back_label=t.back_to_case)
-        cached = artifacts[fmt]
-        state.remember(key, cached)
-    blob, filename, media = cached
-    await db(state.store.log, case.id, "document.preview" if inline else f"document.download.{fmt}", kind,
-             version.version)
-    disposition = "inline" if inline else "attachment"
-    return Response(blob, media_type=media, headers={"content-disposition": f'{disposition}; filename="{filename}"'})
-
-
-@page
-async def preview(request: Request) -> Response:
-    return await _file(request, "pdf", inline=True)
-
-
-@page
-async def download(request: Request) -> Response:
-    fmt = request.path_params["fmt"]
-    if fmt not in ("pdf", "docx"):
-        raise HTTPException(404)
-    return await _file(request, fmt, inline=False)
-
-
-@page
-async def meeting_ics(request: Request) -> Response:
-    from .ics import meeting_ics as make_ics
-
-    found = await _latest_valid(request)
-    if isinstance(found, Response):
-        return found
-    case, kind, version, result = found
-    if kind != "invitation":
-        raise HTTPException(404)
-    await db(state_of(request).store.log, case.id, "document.download.ics", kind, version.version)
-    return Response(make_ics(result.data, case.lang), media_type="text/calendar; charset=utf-8",
-                    headers={"content-disposition": 'attachment; filename="sip-mote.ics"'})
-
-
-@page
-async def packet(request: Request) -> Response:
-    state = state_of(request)
-    case = await db(state.store.case, request.path_params["case_id"])
-    docs = await db(state.store.documents, case.id)
-    ready = []
-    for kind in KIND_IDS:
-        if kind in docs:
-            result, _ = check(case, kind, docs[kind].data)
-            if result.ok:
-                ready.append(full_input(case, kind, docs[kind].data))
-    if not ready:
-        raise HTTPException(404)
-    blob = await state.pool.packet(ready)
-    await db(state.store.log, case.id, "case.packet")
-    return Response(blob, media_type="application/pdf",
-                    headers={"content-disposition": 'attachment; filename="sip-paket.pdf"'})
 
 
 @page
@@ -562,12 +332,12 @@ def routes() -> list[Route]:
         Route("/cases/{case_id}/close", close_case, methods=["POST"]),
         Route("/cases/{case_id}/reopen", close_case, methods=["POST"]),
         Route("/cases/{case_id}/delete", delete_page, methods=["GET", "POST"]),
-        Route("/cases/{case_id}/packet.pdf", packet),
+        Route("/cases/{case_id}/packet.pdf", files.packet),
         Route("/cases/{case_id}/docs/{kind}", document_page),
         Route("/cases/{case_id}/docs/{kind}", document_post, methods=["POST"]),
         Route("/cases/{case_id}/docs/{kind}/start", start_document, methods=["POST"]),
         Route("/cases/{case_id}/docs/{kind}/autosave", autosave, methods=["POST"]),
-        Route("/cases/{case_id}/docs/{kind}/preview.pdf", preview),
-        Route("/cases/{case_id}/docs/{kind}/download.{fmt}", download),
-        Route("/cases/{case_id}/docs/{kind}/meeting.ics", meeting_ics),
+        Route("/cases/{case_id}/docs/{kind}/preview.pdf", files.preview),
+        Route("/cases/{case_id}/docs/{kind}/download.{fmt}", files.download),
+        Route("/cases/{case_id}/docs/{kind}/meeting.ics", files.meeting_ics),
     ]
