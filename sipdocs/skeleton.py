@@ -127,7 +127,7 @@ def yaml_skeleton(kind: str, data: Mapping[str, Any] | None = None) -> str:
     writer.lines += [
         f"# {name} ({kind}) – sipdocs indata i YAML.",
         "# Fyll i fälten märkta OBLIGATORISK; valfria fält är bortkommenterade (ta bort '#' för att använda dem).",
-        f"# Kontrollera med: sipdocs validate FIL.yaml   Skapa dokumenten med: sipdocs render FIL.yaml --to docx,pdf",
+        "# Kontrollera med: sipdocs validate FIL.yaml   Skapa dokumenten med: sipdocs render FIL.yaml --to docx,pdf",
         f"kind: {kind}",
     ]
     writer.obj(writer.schema, dict(data or {}), "", skip=_HIDDEN)
