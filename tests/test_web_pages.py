@@ -441,3 +441,18 @@ def test_import_sipdocs_and_validate_stay_light():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)})
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_messages_name_fields_by_their_labels_not_pointers(client):
+    """The library's English messages name a field by its JSON pointer; on a page the pointer
+    becomes the field's label (with its row), in both UI languages."""
+    case = new_case(client)
+    save(client, case, "plan", {"interventions": [{"what": "Stöd"}]}, 0)
+    for lang, missing in (("en", "Required field missing: Insatser 1 › Ansvarig verksamhet"),
+                          ("sv", "Obligatoriskt fält saknas: Ansvarig verksamhet")):
+        client.post("/ui", data={"_csrf": csrf(client), "ui": lang, "next": "/"})
+        html = client.get(f"{case}/docs/plan").text
+        summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+        assert missing in summary
+        assert "/interventions" not in summary.replace('href="#f-interventions', "")
+    client.post("/ui", data={"_csrf": csrf(client), "ui": "sv", "next": "/"})
