@@ -12,9 +12,9 @@ STAMP  := $(VENV)/.sipdocs-installed
 # snapshots of the Word files depend on them).
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 APT_TEST    := qpdf poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation \
-               fonts-dejavu-core hyphen-sv hyphen-en-gb ghostscript pdftk-java
+               fonts-dejavu-core hyphen-sv hyphen-en-gb ghostscript pdftk-java chromium
 
-.PHONY: demo test snapshots sysdeps sysdeps-test venv bench fuzz wheel-check clean
+.PHONY: demo test snapshots sysdeps sysdeps-test venv bench bench-web serve fuzz wheel-check clean
 
 sysdeps:
 	@./scripts/apt-install.sh $(APT_RUNTIME)
@@ -52,6 +52,16 @@ wheel-check: venv
 
 bench: sysdeps venv
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.web
+
+# only the web app's load test (10 clients, 60 s, loopback)
+bench-web: sysdeps venv
+	$(BIN)/python -m bench.web
+
+# the web app for conveners: prints the sign-in link and opens a browser (PORT, DATA to override)
+PORT ?= 8765
+serve: sysdeps venv
+	$(BIN)/sipdocs serve --port $(PORT) $(if $(DATA),--data $(DATA))
 
 fuzz: sysdeps-test venv
 	SIPDOCS_FUZZ_EXAMPLES=2000 SIPDOCS_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -m fuzz tests

@@ -9,10 +9,16 @@ trap 'rm -rf "$work"' EXIT
 "$repo/.venv/bin/pip" wheel -q --no-deps -w "$work/dist" "$repo"
 "$PYTHON" -m venv "$work/venv"
 "$work/venv/bin/pip" install -q "$work"/dist/sipdocs-*.whl
+# the web app's templates and vendored htmx ship in the wheel (sipdocs serve needs the 'web' extra)
+"$PYTHON" -m zipfile -l "$work"/dist/sipdocs-*.whl | grep -q 'sipdocs/web/static/htmx.min.js'
+"$PYTHON" -m zipfile -l "$work"/dist/sipdocs-*.whl | grep -q 'sipdocs/web/templates/document.html'
 cp "$repo/samples/invitation.json" "$repo/samples/plan.json" "$work/"
 cd "$work"
 "$work/venv/bin/sipdocs" validate invitation.json plan.json
 "$work/venv/bin/python" -m sipdocs kinds >/dev/null
+# without the 'web' extra, `sipdocs serve` says what to install (exit 2) instead of a traceback
+if "$work/venv/bin/sipdocs" serve --no-browser 2>"$work/serve.err"; then exit 1; fi
+grep -q "sipdocs\[web\]" "$work/serve.err"
 "$work/venv/bin/python" - <<'PY'
 import sipdocs, pathlib
 from sipdocs.resources import data_root

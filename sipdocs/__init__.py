@@ -69,6 +69,7 @@ _LAZY = {
     "read_consent": ("consent_form", "read_consent"),
     "read_consents": ("consent_form", "read_consents"),
     "bulk": ("bulk.runner", "bulk"),
+    "prefill": ("prefill", "prefill"),
 }
 
 
@@ -105,6 +106,7 @@ __all__ = [
     "read_consent",
     "read_consents",
     "bulk",
+    "prefill",
     "Renderer",
     "RenderOptions",
     "RenderResult",

@@ -253,7 +253,7 @@ def kinds(lang: str | None) -> None:
 
 
 # Sub-command modules register themselves on `cli` when imported (kept light: click only).
-from . import cli_bulk, cli_consent, cli_forms  # noqa: E402,F401
+from . import cli_bulk, cli_consent, cli_forms, cli_web  # noqa: E402,F401
 
 # --- the single catch site ----------------------------------------------------------------------
 

@@ -1,0 +1,66 @@
+"""``sipdocs new`` (a prefilled YAML skeleton) and ``sipdocs serve`` (the web app).
+
+Kept light: the web server's packages (Starlette, uvicorn) are imported only when
+``serve`` runs, so ``sipdocs --help`` and ``sipdocs validate`` never load them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .cli import _lang, _t, cli
+from .kinds import KINDS
+
+
+@cli.command("new")
+@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.option("--from", "sources", multiple=True, type=click.Path(dir_okay=False),
+              help="An earlier document of the case (JSON/YAML); repeat for several.")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="The YAML file to write ('-' for standard output).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(kind: str, sources: tuple[str, ...], output: str, force: bool) -> None:
+    """Write a commented YAML skeleton of KIND, prefilled from earlier documents.
+
+    Fields the earlier documents already give (child, guardians, services, consent …) are
+    filled in; required fields still to fill in are marked OBLIGATORISK.
+    """
+    from .output import atomic_write
+    from .prefill import prefill
+    from .skeleton import yaml_skeleton
+
+    text = yaml_skeleton(kind, prefill(kind, *sources))
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    click.echo(str(atomic_write(output, text.encode("utf-8"), force=force)))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs SIPDOCS_TOKEN.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--data", "data_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder for the case database (default: the user's data folder).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser window.")
+@click.option("--workers", default=None, type=click.IntRange(1, 16),
+              help="Render worker processes (default: 2, at most the number of cores).")
+@click.option("--retention-days", default=None, type=click.IntRange(1, 36500),
+              envvar="SIPDOCS_RETENTION_DAYS",
+              help="Delete closed cases this many days after they were closed.")
+def serve(host: str, port: int, data_dir: str | None, no_browser: bool, workers: int | None,
+          retention_days: int | None) -> None:
+    """Run the web app for conveners and the JSON API (needs: pip install 'sipdocs[web]')."""
+    lang = _lang(None)
+    try:
+        from .web.server import run
+    except ImportError as exc:  # the optional extra is missing
+        raise click.UsageError(_t(
+            lang, "Webbappen behöver tilläggspaketen: pip install 'sipdocs[web]'",
+            "The web app needs its extra packages: pip install 'sipdocs[web]'")) from exc
+    run(host=host, port=port, data_dir=data_dir, open_browser=not no_browser, workers=workers,
+        retention_days=retention_days, lang=lang, token=os.environ.get("SIPDOCS_TOKEN") or None,
+        out=sys.stdout)

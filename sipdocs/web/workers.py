@@ -1,0 +1,91 @@
+"""Rendering off the event loop: a small pool of worker processes, one Renderer each.
+
+WeasyPrint spends a PDF's ≈ 0.3–0.5 s in Python, holding the GIL, so threads would
+stall the server while a document renders. The pool's processes are started with
+``spawn`` (no copy of the server's threads or sockets) and each keeps one
+:class:`sipdocs.Renderer` for its whole life, so templates, fonts and styles are
+prepared once per process. Each render runs in the worker's main thread under
+``sipdocs.limits.time_limit`` (``render.timeout``); the server also stops waiting a little
+after that limit. Errors cross back as sipdocs' picklable exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Mapping, Sequence
+
+__all__ = ["RenderPool"]
+
+_RENDERER: Any = None
+
+
+def _init() -> None:
+    global _RENDERER
+    from ..backends import RenderOptions
+    from ..renderer import Renderer
+
+    # the time limit is set per call (below), so a first render that also compiles the
+    # templates is measured by the same clock as every other
+    _RENDERER = Renderer(RenderOptions(time_limit=None))
+
+
+def _warm() -> int:
+    """Load the rendering libraries (first request is then as fast as the rest)."""
+    from ..backends import create_backend  # noqa: F401
+
+    return os.getpid()
+
+
+def _render(data: Mapping[str, Any], formats: Sequence[str], limit: float) -> dict[str, tuple[bytes, str, str]]:
+    from ..limits import time_limit
+
+    with time_limit(limit):
+        result = _RENDERER.render(dict(data), tuple(formats))
+    return {fmt: (a.data, a.filename, a.media_type) for fmt, a in result.artifacts.items()}
+
+
+def _packet(documents: Sequence[Mapping[str, Any]], limit: float) -> bytes:
+    from ..limits import time_limit
+    from ..renderer import render_packet
+
+    with time_limit(limit):
+        packet, _ = render_packet([dict(d) for d in documents], renderer=_RENDERER)
+    return packet
+
+
+class RenderPool:
+    """``await pool.render(data, ("pdf",))`` → ``{"pdf": (bytes, filename, media_type)}``."""
+
+    def __init__(self, workers: int, time_limit: float = 60.0) -> None:
+        self.workers = workers
+        self.time_limit = time_limit
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_init)
+
+    async def warm(self) -> None:
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(self._pool, _warm) for _ in range(self.workers)))
+
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._pool, fn, *args)
+        try:
+            return await asyncio.wait_for(future, timeout=self.time_limit + 5)
+        except asyncio.TimeoutError:
+            from ..errors import RenderError
+
+            raise RenderError(f"Rendering took longer than {self.time_limit:g} s and was stopped",
+                              message_sv=f"Renderingen tog längre tid än {self.time_limit:g} s och stoppades",
+                              code="render.timeout") from None
+
+    async def render(self, data: Mapping[str, Any], formats: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
+        return await self._run(_render, dict(data), tuple(formats), self.time_limit)
+
+    async def packet(self, documents: Sequence[Mapping[str, Any]]) -> bytes:
+        return await self._run(_packet, [dict(d) for d in documents], self.time_limit)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
