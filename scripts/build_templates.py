@@ -769,28 +769,26 @@ class DocxWriter:
 
     def _header_footer(self) -> None:
         """The running header (issuer, title, date, page x of y) and footer on every page; the
-        logo only on the first page, as a letterhead (Word's different first page), so the
-        following pages keep their room for text."""
+        logo heads the first page's body, as a letterhead (as in the PDF), not the header, so
+        every page keeps its room for text."""
         section = self.doc.sections[0]
-        section.different_first_page_header_footer = True
-        for header, logo in ((section.first_page_header, True), (section.header, False)):
-            p = header.paragraphs[0]
-            if logo:
-                p.add_run("{% if doc.logo %}{{ doc.logo }}{% endif %}")
-                p = header.add_paragraph(style="Header")
-            else:
-                p.style = self.doc.styles["Header"]
-            p.add_run("{{ doc.issuer or '' }}").font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-            line = header.add_paragraph(style="Header")
-            line.add_run(HEADER_TITLE).bold = True
-            line.add_run(" · {{ t.common.document_date }} {{ doc.date }} · {{ t.common.page }} ")
-            _field(line, "PAGE", "1")
-            line.add_run(" {{ t.common.page_of }} ")
-            _field(line, "NUMPAGES", "1")
-        for footer in (section.first_page_footer, section.footer):
-            for n, text in enumerate(FOOTER_LINES):
-                fp = footer.paragraphs[0] if n == 0 else footer.add_paragraph(style="Footer")
-                fp.add_run(text)
+        header = section.header
+        p = header.paragraphs[0]
+        p.style = self.doc.styles["Header"]
+        p.add_run("{{ doc.issuer or '' }}").font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        line = header.add_paragraph(style="Header")
+        line.add_run(HEADER_TITLE).bold = True
+        line.add_run(" · {{ t.common.document_date }} {{ doc.date }} · {{ t.common.page }} ")
+        _field(line, "PAGE", "1")
+        line.add_run(" {{ t.common.page_of }} ")
+        _field(line, "NUMPAGES", "1")
+        footer = section.footer
+        for n, text in enumerate(FOOTER_LINES):
+            fp = footer.paragraphs[0] if n == 0 else footer.add_paragraph(style="Footer")
+            fp.add_run(text)
+        self.doc.add_paragraph("{%p if doc.logo %}")
+        self.doc.add_paragraph("{{ doc.logo }}").paragraph_format.space_after = Pt(8)
+        self.doc.add_paragraph("{%p endif %}")
 
     # blocks
     def emit(self, blocks: Iterable[Block]) -> None:
@@ -914,7 +912,16 @@ class DocxWriter:
         self.doc.add_paragraph("{%p endif %}")
 
     def _checkboxes(self, b: Checkboxes) -> None:
-        self._bullets(Bullets(b.loop, "{% if " + b.checked + " %}☒{% else %}☐{% endif %} {{ " + b.label + " }}"))
+        """A box per choice, ☑ or ☐, in front of its label (no list bullet: the box is the mark);
+        a long label wraps under its own first word."""
+        self.doc.add_paragraph("{%p for " + b.loop + " %}")
+        p = self.doc.add_paragraph("{% if " + b.checked + " %}☑{% else %}☐{% endif %}\t{{ " + b.label + " }}")
+        p.paragraph_format.left_indent = Mm(6)
+        p.paragraph_format.first_line_indent = Mm(-6)
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(6))
+        p.paragraph_format.space_after = Pt(1)
+        p.paragraph_format.keep_with_next = True
+        self.doc.add_paragraph("{%p endfor %}")
 
     def _signaturefields(self, b: SignatureFields) -> None:
         self._signatures(Signatures(b.loop, b.name, b.role))
@@ -945,6 +952,7 @@ class DocxWriter:
         table = self.doc.add_table(rows=rows, cols=cols)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _table_cell_margins(table)
         if widths:
             _table_widths(table, widths)
         return table
@@ -1032,6 +1040,19 @@ def _cell_side_margins(cell, twips: int) -> None:
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     cell._tc.get_or_add_tcPr().append(margins)
+
+
+def _table_cell_margins(table, top_bottom: int = 30, left_right: int = 85) -> None:
+    """The table's default cell margins in twips (about 0.5 mm above and below the text, as
+    the PDF's cell padding; Word's own default has none, so text touches the border)."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", top_bottom), ("left", left_right), ("bottom", top_bottom), ("right", left_right)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
 
 
 def _without_theme_fonts(style) -> None:

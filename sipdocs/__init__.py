@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers (the packa
     from .context import build_context as build_context
     from .pdfpost import encrypt_pdf as encrypt_pdf
     from .pdfpost import merge_pdfs as merge_pdfs
+    from .prefill import prefill as prefill
     from .renderer import Artifact as Artifact
     from .renderer import Renderer as Renderer
     from .renderer import RenderResult as RenderResult

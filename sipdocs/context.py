@@ -150,6 +150,7 @@ class _Builder:
         }
         for key in ("address", "other_address", "phone", "email"):
             out[key] = None if protected else person.get(key)
+        out["phone"] = unbroken_phone(out["phone"])
         return out
 
     def interpreter(self, interp: Any) -> Ctx | None:
@@ -166,11 +167,13 @@ class _Builder:
         if not isinstance(person, Mapping):
             return None
         out = {k: person.get(k) for k in _STAFF_KEYS}
+        out["phone"] = unbroken_phone(out["phone"])
         out["principal_label"] = self.label("principal", person.get("principal"))
         return out
 
     def participant(self, actor: Mapping[str, Any]) -> Ctx:
         out = {k: actor.get(k) for k in _PARTICIPANT_KEYS}
+        out["phone"] = unbroken_phone(out["phone"])
         known = self.pack.actor(ref=actor.get("actor_ref"), organisation=actor.get("organisation"))
         if known is not None and not out["evaluation_url"]:
             out["evaluation_url"] = known.evaluation_url
@@ -401,6 +404,12 @@ class _Builder:
         }
 
 
+def unbroken_phone(phone: Any) -> Any:
+    """A phone number kept on one line: its spaces ("08-123 456 70") made no-break spaces
+    (the schema allows at most 25 characters, less than any column is wide)."""
+    return phone.replace(" ", "\u00a0") if isinstance(phone, str) else phone
+
+
 def list_text(labels: list[str], conjunction: str) -> str:
     """Labels as a list in running text: "Vårdnadshavare 1, vårdnadshavare 2 och barnet" —
     every label after the first starts in lower case, unless it is an abbreviation ("BUP")."""
@@ -444,9 +453,11 @@ def _invitation(b: _Builder, ctx: Ctx) -> None:
 
 
 def _participation(b: _Builder, part: Mapping[str, Any]) -> Ctx:
+    # the invitation says how the child will take part; the plan and follow-up how it did
+    group = "participation" if b.kind == "invitation" else "participation_past"
     return {
         "mode": part.get("mode"),
-        "mode_label": b.label("participation", part.get("mode")),
+        "mode_label": b.label(group, part.get("mode")),
         "views_how": part.get("views_how"),
         "reports_back": part.get("reports_back"),
     }
@@ -509,6 +520,7 @@ def _lead(b: _Builder, lead: Any) -> Ctx | None:
     if not isinstance(lead, Mapping):
         return None
     out = {k: lead.get(k) for k in ("principal", "organisation", "name", "title", "phone", "email")}
+    out["phone"] = unbroken_phone(out["phone"])
     out["principal_label"] = b.label("principal", lead.get("principal"))
     return out
 

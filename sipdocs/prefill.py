@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import os
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, cast
 
 from .errors import InputError
 from .kinds import KIND_IDS
@@ -124,7 +124,7 @@ class _Case:
         for key in ("pack", "lang", "case_id"):
             base[key] = self.first(key)
         body = getattr(self, f"_{kind}")()
-        return _clean({**base, **body})
+        return cast(dict[str, Any], _clean({**base, **body}))
 
     # -- shared pieces ----------------------------------------------------------------------------
     def child(self) -> Any:

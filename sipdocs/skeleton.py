@@ -26,7 +26,7 @@ def _sv(text: str | None) -> str:
 def _scalar(value: Any) -> str:
     import yaml
 
-    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
+    dumped: str = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
     return dumped.removesuffix("\n...\n").rstrip("\n")
 
 

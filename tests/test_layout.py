@@ -25,7 +25,8 @@ def render(data: dict, fmt: str = "pdf", **kwargs) -> bytes:
 def both_texts(data: dict, **kwargs) -> tuple[str, str]:
     """(Word text, PDF text) of one input."""
     result = RENDERER.render(data, ("docx", "pdf"), **kwargs)
-    return docx_text(result["docx"]), pdf_text(result["pdf"])
+    # phone numbers are kept on one line with no-break spaces
+    return docx_text(result["docx"]).replace("\u00a0", " "), pdf_text(result["pdf"]).replace("\u00a0", " ")
 
 
 def stockholm_plan() -> dict:
@@ -285,3 +286,41 @@ def test_the_invitation_opens_with_a_plain_sentence():
     text = pdf_text(render(load_sample("invitation")))
     assert "kallas eller bjuds in" not in text
     assert "Detta är en kallelse till ett möte om en samordnad individuell plan" in text.replace("\n", " ")
+
+
+def word_boxes(pdf: bytes) -> list[tuple[int, float, float, str]]:
+    """(page, xMin, xMax, word) of every word, from poppler's bounding boxes."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    found, page = [], 0
+    for line in out.decode("utf-8").splitlines():
+        if line.lstrip().startswith("<page "):
+            page += 1
+        m = re.search(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
+        if m:
+            found.append((page, float(m.group(1)), float(m.group(2)), m.group(3)))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["invitation", "consent", "plan", "followup", "closure", "intake_note"])
+def test_every_word_stays_in_the_text_column(kind):
+    """Tables as wide as the text, not wider: the header cells' percentage widths include their
+    padding (without it the tables ran 14 pt into the right margin, near where printers clip)."""
+    left, right = 20 / 25.4 * 72, 595.28 - 20 / 25.4 * 72  # A4, 20 mm side margins
+    for pack in ("national", "stockholm"):
+        data = stockholm_plan() if (pack, kind) == ("stockholm", "plan") else load_sample(kind)
+        outside = [(p, round(x0), round(x1), w) for p, x0, x1, w in word_boxes(render(data, pack=pack))
+                   if x0 < left - 1 or x1 > right + 1]
+        assert outside == [], (pack, outside[:5])
+
+
+def test_a_phone_number_stays_on_one_line():
+    """"08-123 456 70" was broken after "456" at a line end: its spaces are no-break spaces."""
+    data = load_sample("plan")
+    ctx = sipdocs.build_context(data, lang="en")
+    assert ctx["lead_responsible"]["phone"] == "08-123\u00a0456\u00a070"
+    for lang in ("sv", "en"):
+        text = pdf_text(render(data, lang=lang))
+        lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
+        assert any("08-123 456 70" in line for line in lines), lang

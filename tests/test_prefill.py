@@ -173,7 +173,7 @@ def test_cli_new_writes_a_prefilled_skeleton(run_cli, tmp_path):
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["child"]["name"] == "Alex Testsson" and len(data["attendees"]) == 4
     code, _, err = run_cli("new", "plan", "-o", str(out))
-    assert code == 1 and "output.exists" in err
+    assert code == 5 and "output.exists" in err  # an existing file: exit 5 (README, exit codes)
     code, stdout, _ = run_cli("new", "consent")
     assert code == 0 and stdout.startswith("# Samtycke")
     code, _, err = run_cli("new", "letter")

@@ -135,3 +135,7 @@ def lazy_bulk(sheet: Path) -> int:
 
 def lazy_version() -> str:
     return sipdocs.__version__
+
+
+def lazy_prefill(invitation: dict[str, object]) -> dict[str, object]:
+    return sipdocs.prefill("consent", invitation)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -91,7 +91,7 @@ def endpoint(fn: Any) -> Any:
     async def wrapper(request: Request) -> Response:
         try:
             _authorize(request)
-            return await fn(request)
+            return cast(Response, await fn(request))
         except _Refused as refused:
             return refused.response
         except SipdocsError as exc:

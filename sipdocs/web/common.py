@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping, cast
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
@@ -32,7 +32,7 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
 
 
 def state_of(request: Request) -> State:
-    return request.app.state.sipdocs
+    return cast(State, request.app.state.sipdocs)
 
 
 def ui_lang(request: Request) -> str:
@@ -96,7 +96,7 @@ async def db(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def kind_of(request: Request) -> str:
-    kind = request.path_params["kind"]
+    kind = str(request.path_params["kind"])
     if kind not in KIND_IDS:
         raise HTTPException(404)
     return kind

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, cast
 
 from ..schemas import _resolve, load_schema
 from .labels import enum_options
@@ -257,7 +257,7 @@ def parse_form(kind: str, form: Iterable[tuple[str, str]]) -> dict[str, Any]:
         if value is None:
             continue
         _put(root, path, value)
-    return _compact(root)
+    return cast(dict[str, Any], _compact(root))
 
 
 def _put(root: dict[str, Any], path: list[str | int], value: Any) -> None:

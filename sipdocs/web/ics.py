@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, time, timezone
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 __all__ = ["meeting_ics"]
 
@@ -56,4 +56,4 @@ def meeting_ics(invitation: Mapping[str, Any], lang: str = "sv") -> bytes:
         event.add("description", "\n".join(lines))
     cal.add_component(event)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    return cast(bytes, cal.to_ical())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -249,7 +249,7 @@ async def _conflict_page(request: Request, conflict: Conflict) -> Response:
 async def autosave(request: Request) -> Response:
     """htmx autosave: save and answer with out-of-band swaps (status, issues, outputs)."""
     if request.headers.get("hx-request") != "true":
-        return await document_post.__wrapped__(request)  # type: ignore[attr-defined]
+        return cast(Response, await document_post.__wrapped__(request))  # type: ignore[attr-defined]
     t = T(ui_lang(request))
     try:
         case, kind, data, version, _ = await _save_posted(request, buttons=False)

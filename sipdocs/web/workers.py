@@ -15,7 +15,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
 __all__ = ["RenderPool"]
 
@@ -82,10 +82,11 @@ class RenderPool:
                               code="render.timeout") from None
 
     async def render(self, data: Mapping[str, Any], formats: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
-        return await self._run(_render, dict(data), tuple(formats), self.time_limit)
+        return cast(dict[str, tuple[bytes, str, str]],
+                    await self._run(_render, dict(data), tuple(formats), self.time_limit))
 
     async def packet(self, documents: Sequence[Mapping[str, Any]]) -> bytes:
-        return await self._run(_packet, [dict(d) for d in documents], self.time_limit)
+        return cast(bytes, await self._run(_packet, [dict(d) for d in documents], self.time_limit))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
