@@ -581,9 +581,11 @@ PLAN: list[Block] = [
     # the pack's rule for who calls the follow-up, unless the plan names that person
     If("not (followup and followup.convened_by)", [para(v("followup_convener_text"))]),
     optional_text("summary", "{{ t.plan.summary_heading }}"),
-    H2("{{ t.plan.original_heading }}"),
-    para(v("original_kept_by_text")),
-    para("{{ t.plan.copies_text }}"),
+    Together([
+        H2("{{ t.plan.original_heading }}"),
+        para(v("original_kept_by_text")),
+        para("{{ t.plan.copies_text }}"),
+    ]),
     distribution(),
     If("show_signatures and signatures", [Signatures("s in signatures", "s.name",
                                                      "[s.role_label, s.organisation, s.documented_by and "
