@@ -311,14 +311,14 @@ def _env_key() -> str:
     return os.environ.get(ENV_PATH, "")
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    """Cache key part: an edited manifest is loaded again."""
-    st = (path / MANIFEST).stat()
-    return st.st_mtime_ns, st.st_size
+def _stamp(path: Path) -> tuple[int, ...]:
+    """Cache key part: an edited manifest or catalogue is loaded again."""
+    files = [path / MANIFEST, *sorted((path / "i18n").glob("*.toml"))]
+    return tuple(n for f in files for n in (f.stat().st_mtime_ns, f.stat().st_size))
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: Path, _env: str, _stamp: tuple[int, int]) -> Pack:
+def _load_cached(path: Path, _env: str, _stamp: tuple[int, ...]) -> Pack:
     chain: list[Path] = []
     manifests: list[dict[str, Any]] = []
     current: Path | None = path

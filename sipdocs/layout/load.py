@@ -65,6 +65,8 @@ def _load(pack_id: str, chain: tuple[Path, ...], kind: str, files: tuple[Path, .
     raw: list[dict[str, Any]] | None = None
     for path, content in zip(files, contents):
         doc = _parse(path, content)
+        if not doc:
+            continue
         if "sections" in doc:
             raw = copy.deepcopy(doc["sections"])
             _check_unique(raw, path, "/sections")
@@ -78,7 +80,7 @@ def _load(pack_id: str, chain: tuple[Path, ...], kind: str, files: tuple[Path, .
     pack = load_pack(chain[0])
     sections = []
     used = Used()
-    shape = context_shape(kind, pack.id)
+    shape = context_shape(kind, str(pack.path))
     for n, section in enumerate(raw):
         path = _origin(section, files)
         built, section_used = _section(section, path, f"/sections/{n}")
@@ -101,9 +103,11 @@ def _parse(path: Path, content: bytes) -> dict[str, Any]:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" (rad {line + 1})" if line is not None else ""
         where_en = f" (line {line + 1})" if line is not None else ""
-        raise PackError(f"The layout {path.name} is not valid YAML{where_en}",
-                        message_sv=f"Layouten {path.name} är inte giltig YAML{where}",
+        raise PackError(f"The layout {_shown(path)} is not valid YAML{where_en}",
+                        message_sv=f"Layouten {_shown(path)} är inte giltig YAML{where}",
                         code="pack.layout_invalid", details={"file": str(path)}) from None
+    if doc is None:  # only comments (a scaffold not yet used): no changes
+        return {}
     errors = sorted(validator("layout").iter_errors(doc), key=lambda e: list(e.absolute_path))
     if errors:
         error = min(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
@@ -186,10 +190,14 @@ def _origin(section: Mapping[str, Any], files: Sequence[Path]) -> Path:
     return Path(section.get("__file__", files[-1]))
 
 
+def _shown(path: Path) -> str:
+    """A layout file as a reader finds it: ``<pack folder>/layouts/<kind>.yaml``."""
+    return f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
+
+
 def _error(path: Path, pointer: str, message_en: str, message_sv: str) -> PackError:
-    return PackError(f"Layout {path.parent.parent.name}/{path.parent.name}/{path.name} at {pointer}: {message_en}",
-                     message_sv=f"Layouten {path.parent.parent.name}/{path.parent.name}/{path.name} vid {pointer}: "
-                                f"{message_sv}",
+    return PackError(f"Layout {_shown(path)} at {pointer}: {message_en}",
+                     message_sv=f"Layouten {_shown(path)} vid {pointer}: {message_sv}",
                      code="pack.layout_invalid", pointer=pointer, details={"file": str(path)})
 
 

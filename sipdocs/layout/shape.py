@@ -38,14 +38,15 @@ def _shape(value: Any) -> Any:
 
 
 @lru_cache(maxsize=64)
-def context_shape(kind: str, pack_id: str) -> dict[str, Any]:
-    """Nested dicts of the context's keys (a list's items under ``"[]"``; a leaf is None)."""
+def context_shape(kind: str, pack_path: str) -> dict[str, Any]:
+    """Nested dicts of the context's keys (a list's items under ``"[]"``; a leaf is None) for
+    the pack in the folder ``pack_path``."""
     from ..context import make_context
     from ..packs import load_pack
     from ..schemas import resolved_schema
     from ..validation import ValidationResult
 
-    pack = load_pack(pack_id)
+    pack = load_pack(pack_path)
     data = _skeleton(resolved_schema(kind)) or {}
     data["kind"] = kind
     result = ValidationResult(kind, pack.id, (), data, {})
