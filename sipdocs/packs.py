@@ -151,7 +151,10 @@ class Pack:
         if own is not None:
             st = own.stat()
             content = own.read_bytes() if fmt == "docx" else own.read_text(encoding="utf-8")
-            return Built(own.name, content, f"{own}:{st.st_mtime_ns}:{st.st_size}")
+            # named by its path inside the pack, so an error points the county to the file
+            name = next((own.relative_to(root).as_posix() for root in self.chain
+                         if own.is_relative_to(root)), own.name)
+            return Built(name, content, f"{own}:{st.st_mtime_ns}:{st.st_size}")
         return docx_template(self, kind) if fmt == "docx" else html_template(self, kind)
 
     def layout(self, kind: str) -> Any:

@@ -165,7 +165,7 @@ def _apply_patches(sections: list[dict[str, Any]], ops: list[dict[str, Any]], pa
             del out[index(op["remove"], f"{where}/remove")]
         elif "move" in op:
             moved = out.pop(index(op["move"], f"{where}/move"))
-            anchor = op.get("before") or op.get("after")
+            anchor = str(op.get("before") or op.get("after"))
             at = index(anchor, f"{where}/{'before' if 'before' in op else 'after'}")
             out.insert(at if "before" in op else at + 1, moved)
         elif "replace" in op:
@@ -346,7 +346,7 @@ def _auto_condition(value: Any) -> str | None:
             fields = value.get("fields", ["phone", "email", "address"])
             return " or ".join([f"{person}.protected"] + [f"{person}.{f}" for f in fields])
         if "join" in value or "lines" in value:
-            parts = [c for item in value.get("join") or value.get("lines") if (c := _auto_condition(item))]
+            parts = [c for item in value.get("join") or value.get("lines") or () if (c := _auto_condition(item))]
             return " or ".join(parts) or None
     return None
 

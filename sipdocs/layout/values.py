@@ -136,7 +136,8 @@ def template_names(source: str) -> Used:
     tree = make_environment().parse(source)
     bound: set[str] = {"loop", "true", "false", "none"}
     for node in tree.find_all((nodes.For, nodes.Assign)):
-        for name in node.target.find_all(nodes.Name) if not isinstance(node.target, nodes.Name) else [node.target]:
+        target = node.target  # type: ignore[attr-defined]  # both For and Assign have one
+        for name in target.find_all(nodes.Name) if not isinstance(target, nodes.Name) else [target]:
             bound.add(name.name)
     paths: set[str] = set()
     keys: set[str] = set()

@@ -264,7 +264,7 @@ class DocxWriter:
         table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         self._spacer()
 
-    def _new_table(self, rows: int, cols: int, widths: Sequence[int] | None = None):
+    def _new_table(self, rows: int, cols: int, widths: Sequence[float] | None = None) -> Any:
         table = self.doc.add_table(rows=rows, cols=cols)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -318,7 +318,7 @@ def _runs(p: Any, runs: Sequence[Run]) -> None:
             p.add_run(run)
 
 
-def _field(paragraph, instr: str, placeholder: str) -> None:
+def _field(paragraph: Any, instr: str, placeholder: str) -> None:
     """A simple field (PAGE, NUMPAGES) that Word and LibreOffice update when laying out."""
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), f" {instr} ")
@@ -330,7 +330,7 @@ def _field(paragraph, instr: str, placeholder: str) -> None:
     paragraph._p.append(fld)
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: Any) -> None:
     """Mark a data table's first row as its header, repeated at the top of every page.
 
     ``<w:tblHeader/>`` is an on/off property: present means on. The bare element is the
@@ -341,7 +341,7 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
-def _cant_split(row) -> None:
+def _cant_split(row: Any) -> None:
     """Word and LibreOffice move a ``cantSplit`` row whole to the next page instead of
     splitting it. A split row is what LibreOffice showed as an empty bordered row at the top
     of a page: the text fits on the first page, the cell's last paragraph spacing does not,
@@ -352,7 +352,7 @@ def _cant_split(row) -> None:
     tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
-def _table_widths(table, widths: Sequence[float]) -> None:
+def _table_widths(table: Any, widths: Sequence[float]) -> None:
     """Column widths in the table grid and in every cell (Word reads the cells,
     LibreOffice the grid when they disagree)."""
     for column, width in zip(table.columns, widths):
@@ -362,14 +362,14 @@ def _table_widths(table, widths: Sequence[float]) -> None:
             cell.width = Mm(width)
 
 
-def _fixed_layout(table) -> None:
+def _fixed_layout(table: Any) -> None:
     """Fixed column widths: Word does not widen a column to fit its content."""
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     table._tbl.tblPr.append(layout)
 
 
-def _cell_side_margins(cell, twips: int) -> None:
+def _cell_side_margins(cell: Any, twips: int) -> None:
     margins = OxmlElement("w:tcMar")
     for side in ("left", "right"):
         el = OxmlElement(f"w:{side}")
@@ -379,7 +379,7 @@ def _cell_side_margins(cell, twips: int) -> None:
     cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _table_cell_margins(table, top_bottom: int = 30, left_right: int = 85) -> None:
+def _table_cell_margins(table: Any, top_bottom: int = 30, left_right: int = 85) -> None:
     """The table's default cell margins in twips (about 0.5 mm above and below the text, as
     the PDF's cell padding; Word's own default has none, so text touches the border)."""
     tbl_pr = table._tbl.tblPr
@@ -392,7 +392,7 @@ def _table_cell_margins(table, top_bottom: int = 30, left_right: int = 85) -> No
     tbl_pr.append(margins)
 
 
-def _without_theme_fonts(style) -> None:
+def _without_theme_fonts(style: Any) -> None:
     """Arial for a style whose font python-docx's template takes from the theme.
 
     A theme font (``w:asciiTheme="majorHAnsi"``) wins over the named one (``w:ascii``), so
@@ -404,7 +404,7 @@ def _without_theme_fonts(style) -> None:
         fonts.attrib.pop(qn(f"w:{attr}"), None)
 
 
-def _auto_hyphenation(doc) -> None:
+def _auto_hyphenation(doc: Any) -> None:
     """Automatic hyphenation (``w:autoHyphenation`` in settings.xml), words in capitals
     (acronyms such as BUMM, BUP) left whole. Word and LibreOffice hyphenate by the text's
     language, which the Word engines set per document (sv-SE / en-GB); LibreOffice needs
