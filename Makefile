@@ -1,8 +1,8 @@
 # sipdocs — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
 #   make demo   create .venv, install sipdocs (+ system libraries when root), render samples to out/
 #   make test   same set-up, then the whole test suite
-#   make snapshots  same set-up, then write the page snapshots (tests/snapshots/) and the README's
-#                   page pictures (samples/pages/) anew
+#   make snapshots  same set-up, then write the page snapshots and texts (tests/snapshots/) and the
+#                   README's page pictures (samples/pages/) anew
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin

@@ -20,7 +20,7 @@ import statistics
 import time
 from typing import Any
 
-from bench.workload import bench_pack, fresh_qr_png, inputs
+from bench.workload import bench_pack, built_templates, fresh_qr_png, inputs
 
 
 def _naive_html(env: Any, ctx: dict[str, Any]) -> str:
@@ -39,7 +39,7 @@ def _naive_html(env: Any, ctx: dict[str, Any]) -> str:
 def run(n: int = 50) -> dict[str, Any]:
     from jinja2 import Environment, FileSystemLoader
 
-    from sipdocs.templating import html_link, html_mailto, join_isolated
+    from sipdocs.templating import html_link, html_mailto, join_isolated, nothing_for_none
     from weasyprint import CSS, HTML
 
     import sipdocs
@@ -48,11 +48,12 @@ def run(n: int = 50) -> dict[str, Any]:
 
     pack = sipdocs.load_pack(str(bench_pack()))
     contexts = [sipdocs.build_context(d, pack) for d in inputs(n, seed=2)]
-    env = Environment(loader=FileSystemLoader([str(r / "templates") for r in pack.roots]), autoescape=True)
-    # the filters sipdocs' templates add to Jinja, as the PDF backend has them (links as <a href>)
+    templates = built_templates(pack)
+    # the filters and finalize sipdocs' templates rely on, as the PDF backend has them (links as <a href>)
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, finalize=nothing_for_none)
     env.filters.update(join_isolated=join_isolated, link=html_link, mailto=html_mailto)
     css_path = str(pack.stylesheet)
-    base_url = str(pack.path / "templates") + "/"
+    base_url = str(templates) + "/"
     backend = PdfBackend(RenderOptions())
     jobs = [RenderJob("invitation", pack, "sv", c, backend.options) for c in contexts]
     backend.render(jobs[0])  # warm-up: first font load, template compile

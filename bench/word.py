@@ -15,7 +15,7 @@ import statistics
 import time
 from typing import Any
 
-from bench.workload import bench_pack, fresh_qr_png, inputs
+from bench.workload import bench_pack, built_templates, fresh_qr_png, inputs
 
 
 def _naive(path: str, ctx: dict[str, Any]) -> bytes:
@@ -24,7 +24,7 @@ def _naive(path: str, ctx: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate, InlineImage
 
     from sipdocs.backends.docx import map_images
-    from sipdocs.templating import join_isolated, plain_link, plain_mailto
+    from sipdocs.templating import join_isolated, nothing_for_none, plain_link, plain_mailto
 
     tpl = DocxTemplate(path)
 
@@ -33,8 +33,8 @@ def _naive(path: str, ctx: dict[str, Any]) -> bytes:
             return InlineImage(tpl, io.BytesIO(fresh_qr_png(ctx, img)), width=Mm(img.width_mm))
         return InlineImage(tpl, io.BytesIO(img.png), width=Mm(img.width_mm))
 
-    env = jinja2.Environment()
-    # the filters sipdocs' templates add to Jinja (link/mailto: their plain-text defaults)
+    env = jinja2.Environment(finalize=nothing_for_none)
+    # the filters and finalize sipdocs' templates rely on (link/mailto: their plain-text defaults)
     env.filters.update(join_isolated=join_isolated, link=plain_link, mailto=plain_mailto)
     tpl.render(map_images(ctx, image), jinja_env=env, autoescape=True)
     out = io.BytesIO()
@@ -53,7 +53,7 @@ def run(n: int = 200) -> dict[str, Any]:
     contexts = [sipdocs.build_context(d, pack) for d in data]
     context_ms = (time.perf_counter() - t0) / n * 1000
     assert all(len(c["evaluation"]) == 5 and len(c["invitees"]) == 8 for c in contexts)
-    path = str(pack.template("invitation", "docx"))
+    path = str(built_templates(pack) / "invitation.docx")
     backend = CompiledDocxBackend(RenderOptions())
     jobs = [RenderJob("invitation", pack, "sv", c, backend.options) for c in contexts]
     backend.render(jobs[0])  # compile once (counted in "first document")

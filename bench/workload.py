@@ -32,6 +32,17 @@ def bench_pack() -> Path:
     return folder
 
 
+def built_templates(pack: Any) -> Path:
+    """The pack's templates as `sipdocs forms build` writes them — the files a naive loop
+    renders (sipdocs builds them from the pack's layouts in memory)."""
+    from sipdocs.kinds import KIND_IDS
+    from sipdocs.layout.build import write_templates
+
+    folder = Path(tempfile.mkdtemp(prefix="sipdocs-bench-templates-"))
+    write_templates(pack, folder, KIND_IDS)
+    return folder
+
+
 def inputs(n: int, seed: int = 1) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     base = json.loads((REPO / "samples" / "invitation.json").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ FORMATS = ("docx", "html")
 
 @cli.group()
 def forms() -> None:
-    """Template packs: list, show, check, new."""
+    """Template packs: list, show, check, build, new."""
 
 
 @forms.command("list")
@@ -45,22 +45,20 @@ def _summary(pack: Any) -> dict[str, Any]:
 @click.argument("pack")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show(pack: str, fmt: str) -> None:
-    """Show PACK (id or folder): settings, templates, actors, languages."""
-    from .errors import PackError
+    """Show PACK (id or folder): settings, layouts and templates, actors, languages."""
     from .kinds import KIND_IDS
     from .packs import load_pack
+
+    from .layout.load import layout_files
 
     p = load_pack(pack)
     templates: dict[str, dict[str, str | None]] = {}
     for kind in KIND_IDS:
-        templates[kind] = {}
+        layouts = " + ".join(_origin(p, f) for f in layout_files(p.chain, kind)) or None
+        templates[kind] = {"layout": layouts}
         for fmt_ in FORMATS:
-            try:
-                path = p.template(kind, fmt_)
-            except PackError:  # a missing template is shown, not raised
-                templates[kind][fmt_] = None
-            else:
-                templates[kind][fmt_] = _origin(p, path)
+            own = p.own_template(kind, fmt_)
+            templates[kind][fmt_] = _origin(p, own) if own else ("built from the layout" if layouts else None)
     info = {
         **_summary(p),
         "description": p.manifest.get("description", ""),
@@ -113,18 +111,37 @@ def _origin(pack: Any, path: Path) -> str:
 @forms.command("check")
 @click.argument("packs", nargs=-1)
 def check(packs: tuple[str, ...]) -> None:
-    """Lint the templates of PACKS (ids or folders; default: every pack) in both formats and
-    every language: undefined variables (nested and loop fields), syntax, Word smart quotes,
-    split tags. Exit code 1 on any problem."""
+    """Check the layouts and templates of PACKS (ids or folders; default: every pack) in both
+    formats and every language: layouts that do not load, undefined variables (nested and loop
+    fields), syntax, Word smart quotes, split tags, own templates whose sections differ from the
+    layout (a warning). Exit code 1 on any problem that is not a warning."""
     from .lint import check_packs
 
     problems = check_packs(packs or None)
     for problem in problems:
         click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s)", err=True)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        click.echo(f"{len(errors)} problem(s)", err=True)
         sys.exit(EXIT_FAILURE)
-    click.echo("ok")
+    click.echo("ok" if not problems else f"ok, {len(problems)} warning(s)")
+    sys.exit(EXIT_OK)
+
+
+@forms.command("build")
+@click.argument("pack")
+@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the templates to.")
+def build(pack: str, outdir: str) -> None:
+    """Write the Word and HTML templates built from PACK's layouts to OUTDIR — to start a
+    county's own design in Word (put it in the pack's templates/ folder; it then wins over
+    the layout, and `forms check` warns when its sections drift from the layout's)."""
+    from .kinds import KIND_IDS
+    from .layout.build import write_templates
+    from .packs import load_pack
+
+    for path in write_templates(load_pack(pack), Path(outdir), KIND_IDS):
+        click.echo(str(path))
     sys.exit(EXIT_OK)
 
 
@@ -157,9 +174,33 @@ issuers = [{{ name = "{title}" }}]
 # evaluation_url = "https://example.org/utvardering/skolan"
 '''
 
-_NEW_CATALOGUE = '''# Texts that differ from "{extends}" (same keys as its i18n/{lang}.toml). Example:
+_NEW_CATALOGUE = '''# Texts that differ from "{extends}" (same keys as its i18n/{lang}.toml), and your own.
+# For example, a heading of your own:
 # [invitation]
 # title = "..."
+
+# The text of the example section in layouts/invitation.yaml (uncomment both together):
+# [{name_key}]
+# travel_help = "{travel_help}"
+'''
+
+_NEW_LAYOUT = '''# Changes to the invitation of "{extends}": see README, "Adapt a document without Python".
+# Sections are named by their id (`sipdocs forms build {extends} -o DIR` writes the built
+# templates, whose <!-- section: id --> comments show every id). Uncomment to try, then run
+# `sipdocs forms check {folder}`. Both the Word file and the PDF follow.
+#
+# patch:
+#   # a paragraph of your own after "Inför mötet" (its text: i18n/sv.toml and en.toml)
+#   - insert_after: prepare
+#     section:
+#       id: travel_help
+#       blocks:
+#         - text: {name_key}.travel_help
+#   # no list of enclosures
+#   - remove: enclosures
+#   # "Inför mötet" before the reply section
+#   - move: prepare
+#     before: reply
 '''
 
 _NEW_README = '''# {name}
@@ -168,12 +209,20 @@ A sipdocs template pack extending `{extends}`.
 
 * `pack.toml` – settings, rule parameters, actors with evaluation links.
 * `i18n/sv.toml`, `i18n/en.toml` – only the texts you change.
-* `templates/` – copy a template from `{extends}` here (same file name, e.g. `plan.docx` or
-  `plan.html`) to override it; everything else is inherited.
+* `layouts/` – changes to what a document holds, section by section (`invitation.yaml` has
+  an example); both the Word file and the PDF follow.
+* `templates/` – a whole Word or HTML design of your own (same file name, e.g. `plan.docx`):
+  start from `sipdocs forms build {extends} -o DIR`; it wins over the layout for that format.
 * `assets/` – your logo (PNG) and other images.
 
 Check it with `sipdocs forms check {folder}` and render with `--pack {folder}`.
 '''
+
+
+_TRAVEL_HELP = {
+    "sv": "Ring Barn- och elevhälsan om ni behöver hjälp med resan.",
+    "en": "Call the pupil health service if you need help with the journey.",
+}
 
 
 @forms.command("new")
@@ -196,11 +245,14 @@ def new(name: str, extends: str, outdir: str, title: str | None) -> None:
     if folder.exists() and any(folder.iterdir()):
         raise OutputError(f"{folder} exists and is not empty",
                           message_sv=f"{folder} finns redan och är inte tom", code="output.exists")
-    fields = {"name": name, "extends": parent.id, "title": title or name, "folder": str(folder)}
+    fields = {"name": name, "extends": parent.id, "title": title or name, "folder": str(folder),
+              "name_key": re.sub(r"[^a-z0-9_]", "_", name)}
     atomic_write(folder / "pack.toml", _NEW_MANIFEST.format(**fields).encode("utf-8"))
     for lang in parent.languages:
+        travel = _TRAVEL_HELP.get(lang, _TRAVEL_HELP["en"])
         atomic_write(folder / "i18n" / f"{lang}.toml",
-                     _NEW_CATALOGUE.format(lang=lang, **fields).encode("utf-8"))
+                     _NEW_CATALOGUE.format(lang=lang, travel_help=travel, **fields).encode("utf-8"))
+    atomic_write(folder / "layouts" / "invitation.yaml", _NEW_LAYOUT.format(**fields).encode("utf-8"))
     atomic_write(folder / "README.md", _NEW_README.format(**fields).encode("utf-8"))
     (folder / "templates").mkdir(exist_ok=True)
     (folder / "assets").mkdir(exist_ok=True)

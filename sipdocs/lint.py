@@ -1,9 +1,14 @@
-"""``sipdocs forms check``: lint a pack's templates against the context they will get.
+"""``sipdocs forms check``: lint a pack's layouts and templates against the context they will get.
 
-For every pack, document kind, template format (Word and HTML) and language the pack
-speaks, the template is parsed the way it is rendered (docxtpl's ``patch_xml`` for Word)
-and its Jinja syntax tree is walked. Problems reported:
+For every pack and document kind the layout is loaded (which checks it: structure, section
+ids, catalogue keys, context paths). Then, for every template format (Word and HTML) — the
+pack's own file, or the one built from the layout — and language the pack speaks, the
+template is parsed the way it is rendered (docxtpl's ``patch_xml`` for Word) and its Jinja
+syntax tree is walked. Problems reported:
 
+* ``lint.layout`` – the layout does not load (the message names file, pointer and cause);
+* ``lint.sections_differ`` (a warning) – a pack's own template no longer has the layout's
+  sections, so its Word and PDF versions may say different things;
 * ``lint.undefined`` – a variable or attribute the context does not provide, with the full
   path: nested fields and loop-item fields too (``interventions[].responsible``), checked
   against real contexts built from example inputs (the catalogue ``t.*`` included, per
@@ -13,7 +18,7 @@ and its Jinja syntax tree is walked. Problems reported:
 * ``lint.smart_quotes`` – typographic quotes inside a tag (Word's autocorrect);
 * ``lint.split_tag`` – unbalanced ``{{ }}`` / ``{% %}`` in a Word paragraph;
 * ``lint.two_paragraph_tags`` – two ``{%p``/``{%tr``/``{%tc``/``{%r`` tags in one paragraph;
-* ``lint.missing_template`` – a kind without a template in a format.
+* ``lint.missing_template`` – an HTML template extends a frame the pack does not have.
 """
 
 from __future__ import annotations
@@ -48,10 +53,11 @@ class LintProblem:
     lang: str | None
     code: str
     detail: str
+    level: str = "error"  # or "warning": reported, but `forms check` still succeeds
 
     def __str__(self) -> str:
         where = self.template + (f" [{self.part}]" if self.part else "") + (f" ({self.lang})" if self.lang else "")
-        return f"{self.pack}: {where}: {self.code}: {self.detail}"
+        return f"{self.pack}: {where}: {self.code}{' (warning)' if self.level == 'warning' else ''}: {self.detail}"
 
 
 # --- contexts to check against ----------------------------------------------------------------------
@@ -223,8 +229,10 @@ def _undefined(source: str, env: Any, shape: Any) -> tuple[set[str], str | None]
 
 # --- the checks -----------------------------------------------------------------------------------
 
-def _docx_sources(path: Path) -> dict[str, str]:
-    with zipfile.ZipFile(path) as zf:
+def _docx_sources(content: bytes) -> dict[str, str]:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
         return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if _PARTS.match(n)}
 
 
@@ -244,35 +252,49 @@ def _word_checks(pack: Pack, name: str, part: str, xml: str) -> Iterator[LintPro
 
 
 def check_pack(pack: Pack) -> list[LintProblem]:
-    """All problems of one pack, every kind, both formats, every language it has."""
+    """All problems of one pack: every kind's layout, and every template it renders with —
+    its own files or those built from the layout — in both formats and every language."""
     from docxtpl import DocxTemplate
-    from jinja2 import FileSystemLoader
+    from jinja2 import DictLoader, FileSystemLoader, ChoiceLoader
 
+    from .layout.build import base_template
     from .templating import make_environment
 
     problems: list[LintProblem] = []
-    env = make_environment(autoescape=True, loader=FileSystemLoader([str(r / "templates") for r in pack.roots]))
+    own = FileSystemLoader([str(r / "templates") for r in pack.roots])
+    env = make_environment(autoescape=True,
+                           loader=ChoiceLoader([own, DictLoader({"_base.html": str(base_template().content)})]))
     for kind in KIND_IDS:
+        try:
+            layout = pack.layout(kind)
+        except PackError as exc:
+            problems.append(LintProblem(pack.id, f"layouts/{kind}.yaml", None, None, "lint.layout", exc.message))
+            layout = None
         shapes = {lang: _merge_shape(_contexts(pack, kind, lang)) for lang in pack.languages}
         for fmt in ("docx", "html"):
-            try:
-                path = pack.template(kind, fmt)
-            except PackError:
-                problems.append(LintProblem(pack.id, f"templates/{kind}.{fmt}", None, None, "lint.missing_template",
-                                            f"no {fmt} template for {kind}"))
-                continue
-            name = _shown(pack, path)
+            path = pack.own_template(kind, fmt)
+            if path is None and layout is None:
+                continue  # reported above
+            if path is None:
+                built = pack.template(kind, fmt)
+                name = f"{pack.id}/{built.name} (built from the layout)"
+                content = built.content
+            else:
+                name = _shown(pack, path)
+                content = path.read_bytes() if fmt == "docx" else path.read_text(encoding="utf-8")
+                if layout is not None:
+                    problems.extend(_compare_sections(pack, name, fmt, content, layout.section_ids))
             if fmt == "docx":
                 sources = {}
-                for part, xml in _docx_sources(path).items():
+                for part, xml in _docx_sources(content).items():
                     problems.extend(_word_checks(pack, name, part, xml))
                     sources[part] = DocxTemplate.patch_xml(None, xml)
             else:
-                sources = {None: path.read_text(encoding="utf-8")}
+                sources = {None: str(content)}
                 base = _extends(sources[None])
                 if base:
                     try:
-                        sources[base] = Path(env.loader.get_source(env, base)[1]).read_text(encoding="utf-8")
+                        sources[base] = env.loader.get_source(env, base)[0]
                     except Exception:  # noqa: BLE001 - reported as a missing template
                         problems.append(LintProblem(pack.id, name, None, None, "lint.missing_template",
                                                     f"extends {base!r}, which the pack does not have"))
@@ -286,6 +308,39 @@ def check_pack(pack: Pack) -> list[LintProblem]:
                         problems.append(LintProblem(pack.id, name, part, lang, "lint.undefined",
                                                     f"{gap} is not in the context"))
     return _dedupe(problems)
+
+
+_HTML_SECTION = re.compile(r"<!-- section: ([a-z][a-z0-9_]*) -->")
+_WORD_SECTION = re.compile(r'<w:bookmarkStart [^>]*w:name="sipdocs_([a-z][a-z0-9_]*)"')
+
+
+def template_sections(content: bytes | str, fmt: str) -> list[str]:
+    """The section ids a template marks, in order: ``<!-- section: id -->`` comments in HTML,
+    ``sipdocs_<id>`` bookmarks in Word (both written by the layout's writers, and kept when a
+    county makes its own design from a built template)."""
+    if fmt == "html":
+        return _HTML_SECTION.findall(str(content))
+    return [m for xml in _docx_sources(bytes(content)).values() for m in _WORD_SECTION.findall(xml)]
+
+
+def _compare_sections(pack: Pack, name: str, fmt: str, content: bytes | str,
+                      expected: tuple[str, ...]) -> list[LintProblem]:
+    """A warning when a pack's own template no longer has the layout's sections (in order)."""
+    found = template_sections(content, fmt)
+    if found == list(expected):
+        return []
+    missing = [s for s in expected if s not in found]
+    extra = [s for s in found if s not in expected]
+    parts = []
+    if missing:
+        parts.append("lacks " + ", ".join(missing))
+    if extra:
+        parts.append("has " + ", ".join(extra) + " that the layout has not")
+    if not parts:
+        parts.append("has the sections in another order")
+    return [LintProblem(pack.id, name, None, None, "lint.sections_differ",
+                        "the template " + "; ".join(parts) + " (the Word and PDF versions may differ)",
+                        level="warning")]
 
 
 def _extends(source: str) -> str | None:

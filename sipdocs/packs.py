@@ -1,10 +1,12 @@
 """Template packs: ``forms/<pack>/`` folders with a manifest, templates and catalogues.
 
 A pack folder holds ``pack.toml`` (validated against ``schemas/pack.schema.json``),
-``templates/<kind>.docx`` and ``templates/<kind>.html``, ``style.css``, ``assets/``
-(logo, fonts) and ``i18n/<lang>.toml`` (labels and fixed texts). A pack may
-``extends`` another one: it then inherits everything and overrides only what it
-ships itself — a template, the logo, a rule parameter, one text in a catalogue.
+``layouts/<kind>.yaml`` (what each document holds, section by section; both the Word and
+the HTML template are built from it), ``style.css``, ``assets/`` (logo, fonts) and
+``i18n/<lang>.toml`` (labels and fixed texts). A pack may ``extends`` another one: it then
+inherits everything and overrides only what it ships itself — a layout or a patch of one,
+the logo, a rule parameter, one text in a catalogue, or a whole template of its own
+(``templates/<kind>.docx`` or ``.html``, which wins over the layout for that format).
 
 Packs are found by id on a search path — the folders in ``SIPDOCS_PACKS``
 (``os.pathsep``-separated; each is a folder of packs or a pack itself), then the
@@ -129,10 +131,37 @@ class Pack:
             return False
         return True
 
-    def template(self, kind: str, fmt: str) -> Path:
-        """The template file for ``kind`` in ``fmt`` (``"docx"`` or ``"html"``)."""
+    def own_template(self, kind: str, fmt: str) -> Path | None:
+        """The template file a pack in the chain ships for ``kind`` in ``fmt`` (``"docx"`` or
+        ``"html"``) — a county's own design, which wins over the layout — or None."""
         configured = self.manifest.get("templates", {}).get(kind, {}).get(fmt)
-        return self.find(configured or f"templates/{kind}.{fmt}")
+        if configured:
+            return self.find(configured)
+        try:
+            return self.find(f"templates/{kind}.{fmt}")
+        except PackError:
+            return None
+
+    def template(self, kind: str, fmt: str) -> Any:
+        """The template for ``kind`` in ``fmt``: the pack's own file, else the one built from
+        its layout (:class:`sipdocs.layout.build.Built`: name, content, cache key)."""
+        from .layout.build import Built, docx_template, html_template
+
+        own = self.own_template(kind, fmt)
+        if own is not None:
+            st = own.stat()
+            content = own.read_bytes() if fmt == "docx" else own.read_text(encoding="utf-8")
+            # named by its path inside the pack, so an error points the county to the file
+            name = next((own.relative_to(root).as_posix() for root in self.chain
+                         if own.is_relative_to(root)), own.name)
+            return Built(name, content, f"{own}:{st.st_mtime_ns}:{st.st_size}")
+        return docx_template(self, kind) if fmt == "docx" else html_template(self, kind)
+
+    def layout(self, kind: str) -> Any:
+        """The checked layout of ``kind`` (:class:`sipdocs.layout.load.Layout`)."""
+        from .layout.load import load_layout
+
+        return load_layout(self, kind)
 
     @property
     def stylesheet(self) -> Path:
@@ -285,14 +314,14 @@ def _env_key() -> str:
     return os.environ.get(ENV_PATH, "")
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    """Cache key part: an edited manifest is loaded again."""
-    st = (path / MANIFEST).stat()
-    return st.st_mtime_ns, st.st_size
+def _stamp(path: Path) -> tuple[int, ...]:
+    """Cache key part: an edited manifest or catalogue is loaded again."""
+    files = [path / MANIFEST, *sorted((path / "i18n").glob("*.toml"))]
+    return tuple(n for f in files for n in (f.stat().st_mtime_ns, f.stat().st_size))
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: Path, _env: str, _stamp: tuple[int, int]) -> Pack:
+def _load_cached(path: Path, _env: str, _stamp: tuple[int, ...]) -> Pack:
     chain: list[Path] = []
     manifests: list[dict[str, Any]] = []
     current: Path | None = path

@@ -64,7 +64,7 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 def schema_names() -> tuple[str, ...]:
-    return ("common", *KIND_IDS, "pack")
+    return ("common", *KIND_IDS, "pack", "layout")
 
 
 @lru_cache(maxsize=1)

@@ -175,8 +175,14 @@ def breakable_long_tokens(value: Any) -> Any:
     left alone.
     """
     if not isinstance(value, str) or hasattr(value, "__html__") or len(value) < LONG_TOKEN:
-        return value
+        return nothing_for_none(value)
     return _LONG_RUN.sub(_in_fives, value)
+
+
+def nothing_for_none(value: Any) -> Any:
+    """Every sipdocs template's ``finalize``: a value that is not there prints nothing, never
+    the word "None" (the context holds every key a template may use, None when unset)."""
+    return "" if value is None else value
 
 
 def _in_fives(match: re.Match[str]) -> str:
@@ -213,6 +219,7 @@ def make_environment(*, autoescape: bool = True, loader: Any = None) -> SipdocsS
     env = SipdocsSandbox(
         autoescape=autoescape,
         undefined=StrictUndefined,
+        finalize=nothing_for_none,
         loader=loader,
         keep_trailing_newline=True,
         auto_reload=False,

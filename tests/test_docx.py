@@ -182,7 +182,13 @@ def test_identical_bytes_across_processes(tmp_path):
 # --- language, hyphenation, tables, links (issue 14) -----------------------------------------------
 
 W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-TEMPLATES = REPO / "forms" / "national" / "templates"
+
+
+def _template(kind: str) -> bytes:
+    """The national Word template of ``kind``, as built from its layout."""
+    from sipdocs.packs import load_pack
+
+    return load_pack("national").template(kind, "docx").content
 
 
 def _xml(blob: bytes, part: str):
@@ -213,7 +219,7 @@ def test_language_parts_are_made_once_per_template_and_language():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_templates_hyphenate_automatically(kind):
-    settings = _xml((TEMPLATES / f"{kind}.docx").read_bytes(), "word/settings.xml")
+    settings = _xml(_template(kind), "word/settings.xml")
     assert settings.find("w:autoHyphenation", W_NS) is not None
     assert settings.find("w:autoHyphenation", W_NS).attrib == {}  # on/off: present = on
     assert settings.find("w:doNotHyphenateCaps", W_NS) is not None
@@ -234,7 +240,7 @@ def test_header_rows_only_on_data_tables(kind):
     """``<w:tblHeader/>`` (no w:val: the on/off form the Open XML SDK accepts) on the first
     row of every table that lists data ({%tr for %}), never on label/value grids or the QR cards."""
     seen = 0
-    for table in _tables((TEMPLATES / f"{kind}.docx").read_bytes()):
+    for table in _tables(_template(kind)):
         rows = table.findall("w:tr", W_NS)
         headers = [row.find("w:trPr/w:tblHeader", W_NS) for row in rows]
         is_data = any("{%tr for" in _text(row) for row in rows) and "e.qr" not in _text(table)
@@ -251,7 +257,7 @@ def test_header_rows_only_on_data_tables(kind):
 def test_template_rows_do_not_split(kind):
     """Every row that stays in the document (not a {%tr %} tag row) is ``cantSplit``: a QR
     card, a signature, a label/value pair is never divided between pages."""
-    for table in _tables((TEMPLATES / f"{kind}.docx").read_bytes()):
+    for table in _tables(_template(kind)):
         for row in table.findall("w:tr", W_NS):
             if "{%tr" not in _text(row):
                 assert row.find("w:trPr/w:cantSplit", W_NS) is not None, _text(row)[:60]

@@ -40,13 +40,15 @@ def test_user_pack_overrides_logo_and_one_template(tmp_path, run_cli):
     manifest = manifest.replace('# logo = "assets/logo.png"', 'logo = "assets/logo.png"').replace(
         '# logo_alt = "testkommun"', 'logo_alt = "Testkommuns logotyp"')
     (pack_dir / "pack.toml").write_text(manifest, encoding="utf-8")
-    # override one template: the closure's HTML, with one extra sentence
-    html = (REPO / "forms" / "national" / "templates" / "closure.html").read_text(encoding="utf-8")
+    # override one template: the closure's HTML as `forms build` writes it, with one extra sentence
+    code, _, _ = run_cli("forms", "build", "national", "-o", str(tmp_path / "built"))
+    assert code == 0
+    html = (tmp_path / "built" / "closure.html").read_text(encoding="utf-8")
     (pack_dir / "templates" / "closure.html").write_text(
         html.replace("{% block body %}", "{% block body %}\n<p>Testkommunens egen avslutsmall.</p>"), encoding="utf-8")
     pack = load_pack(str(pack_dir))
-    assert pack.template("closure", "html").is_relative_to(pack_dir)
-    assert pack.template("plan", "html").is_relative_to(REPO / "forms" / "national")
+    assert pack.own_template("closure", "html").is_relative_to(pack_dir)
+    assert pack.own_template("plan", "html") is None  # built from the national layout
 
     data = load_sample("plan")
     result = RENDERER.render(data, ("docx", "pdf"), pack=str(pack_dir))

@@ -17,13 +17,17 @@ On failure the expected, actual and diff images are written to ``out/snapshots-f
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from .conftest import REPO
+from .docs import docx_text, pdf_text
 from .matrix import SAMPLE_CELLS, Cell, variant_id
 from .pages import page_images
 
@@ -122,6 +126,55 @@ def test_pages_look_as_committed(documents, cell: Cell, fmt: str):
         f"{name} differs from {folder.relative_to(REPO)}:\n  " + "\n  ".join(problems)
         + (f"\nexpected, actual and diff images: {failed.relative_to(REPO)}/" if failed.exists() else "")
         + "\nIf the change is intended: `make snapshots`, look at the new pages, commit them.")
+
+
+TEXTS = SNAPSHOTS / "texts.json"
+
+
+def readable_text(text: str) -> str:
+    """A document's text for the text snapshot: words joined again where the PDF hyphenated
+    them at a line end, whitespace collapsed (line breaks move with any layout change)."""
+    return " ".join(re.sub(r"-\n\s*", "", text).split())
+
+
+def text_key(text: str) -> str:
+    """What must stay the same: every character but whitespace and hyphens, in order (a
+    compound such as "BUP-mottagningen" may lose its hyphen at a line end)."""
+    return re.sub(r"[\s\-\u00ad]", "", text)
+
+
+@pytest.fixture(scope="module")
+def committed_texts() -> dict[str, dict[str, str]]:
+    if UPDATE or not TEXTS.exists():
+        return {}
+    return json.loads(TEXTS.read_text(encoding="utf-8"))
+
+
+_written_texts: dict[str, dict[str, str]] = {}
+
+
+@pytest.mark.parametrize("cell", SAMPLE_CELLS, ids=[c.id for c in SAMPLE_CELLS])
+def test_texts_are_as_committed(documents, committed_texts, cell: Cell):
+    """The text of every sample document in both formats, compared with
+    ``tests/snapshots/texts.json``. Its first version was written from the hand-kept templates
+    before the layouts moved into the packs (issue 16): the documents built from the layouts
+    say exactly what those said."""
+    document = documents.matrix(cell)
+    actual = {"docx": readable_text(docx_text(document.docx)), "pdf": readable_text(pdf_text(document.pdf))}
+    if UPDATE:
+        _written_texts[cell.id] = actual
+        if len(_written_texts) == len(SAMPLE_CELLS):
+            TEXTS.write_text(json.dumps(dict(sorted(_written_texts.items())), ensure_ascii=False, indent=1) + "\n",
+                             encoding="utf-8")
+        return
+    assert cell.id in committed_texts, f"{cell.id}: no committed text in {TEXTS.relative_to(REPO)}; run `make snapshots`"
+    for fmt, text in actual.items():
+        expected = committed_texts[cell.id][fmt]
+        if text_key(text) != text_key(expected):
+            diff = "\n".join(difflib.unified_diff(expected.split(" "), text.split(" "), "committed", "rendered",
+                                                  lineterm="", n=3))
+            pytest.fail(f"{cell.id} ({fmt}): the text differs from {TEXTS.relative_to(REPO)} (one word a line):\n"
+                        f"{diff[:3000]}\nIf the change is intended: `make snapshots`, read it, commit it.")
 
 
 def test_snapshot_set_is_small_and_complete():

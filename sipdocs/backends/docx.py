@@ -294,9 +294,9 @@ class DocxtplBackend:
         from docxtpl import DocxTemplate
         from jinja2.exceptions import TemplateError
 
-        path = job.pack.template(job.kind, "docx")
-        name = f"{job.pack.id}/templates/{path.name}"
-        tpl = DocxTemplate(str(path))
+        source = job.pack.template(job.kind, "docx")
+        name = f"{job.pack.id}/{source.name}"
+        tpl = DocxTemplate(io.BytesIO(source.content))
         context = docxtpl_images(job.context, tpl)
         try:
             tpl.render(context, jinja_env=self.env, autoescape=True)

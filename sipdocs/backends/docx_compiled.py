@@ -25,12 +25,10 @@ before compiling instead, so data is never touched.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping
 
 from lxml import etree
@@ -132,11 +130,11 @@ def _xml_attr(text: str) -> str:
 class CompiledTemplate:
     """A template package indexed and compiled once."""
 
-    def __init__(self, path: Path, env: Any, name: str) -> None:
+    def __init__(self, data: bytes, env: Any, name: str) -> None:
         from docxtpl import DocxTemplate
 
         self.name = name
-        self.entries: list[_Entry] = _read_zip(path)
+        self.entries: list[_Entry] = _read_zip(data)
         self.templates: dict[str, Any] = {}
         self.fix_tables: dict[str, bool] = {}
         by_name = {e.name: e for e in self.entries}
@@ -270,12 +268,13 @@ def _corrupt(template: str, part: str) -> RenderError:
 
 # --- a minimal deterministic zip reader/writer ----------------------------------------------------
 
-def _read_zip(path: Path) -> list[_Entry]:
+def _read_zip(data: bytes) -> list[_Entry]:
     """Every entry with its raw deflated bytes (stored entries are deflated once here)."""
+    import io
     import zipfile
 
     entries = []
-    with open(path, "rb") as fh, zipfile.ZipFile(fh) as zf:
+    with io.BytesIO(data) as fh, zipfile.ZipFile(fh) as zf:
         for info in zf.infolist():
             if info.compress_type == zipfile.ZIP_DEFLATED:
                 fh.seek(info.header_offset)
@@ -334,7 +333,7 @@ def _write_zip(entries: list[_Entry], replaced: Mapping[str, bytes], added: Mapp
 
 
 class CompiledDocxBackend:
-    """The default Word backend: templates compiled once per backend, cached by mtime."""
+    """The default Word backend: templates compiled once per backend, cached by their content."""
 
     format = "docx"
     extension = "docx"
@@ -343,21 +342,20 @@ class CompiledDocxBackend:
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
         self.env = word_environment()
-        self._cache: dict[Path, tuple[tuple[int, int], CompiledTemplate]] = {}
+        self._cache: dict[tuple[str, str], tuple[str, CompiledTemplate]] = {}
 
-    def compiled(self, path: Path, name: str) -> CompiledTemplate:
-        st = os.stat(path)
-        stamp = (st.st_mtime_ns, st.st_size)
-        cached = self._cache.get(path)
-        if cached is None or cached[0] != stamp:
-            cached = (stamp, CompiledTemplate(path, self.env, name))
-            self._cache[path] = cached
+    def compiled(self, pack: Any, kind: str) -> CompiledTemplate:
+        """The pack's Word template for ``kind`` (its own file, or built from its layout),
+        compiled once and again only when the file or the layout changes."""
+        source = pack.template(kind, "docx")
+        cached = self._cache.get((pack.id, kind))
+        if cached is None or cached[0] != source.key:
+            cached = (source.key, CompiledTemplate(source.content, self.env, f"{pack.id}/{source.name}"))
+            self._cache[(pack.id, kind)] = cached
         return cached[1]
 
     def render(self, job: RenderJob) -> bytes:
-        path = job.pack.template(job.kind, "docx")
-        name = f"{job.pack.id}/templates/{path.name}"
-        template = self.compiled(path, name)
+        template = self.compiled(job.pack, job.kind)
         doc = job.context.get("doc") or {}
         core = core_properties_xml(doc.get("title") or "", word_language(job.lang),
                                    (doc.get("pack") or {}).get("name", ""), document_datetime(job.context))

@@ -173,17 +173,19 @@ class PdfBackend:
         self.share_styles = True  # computed styles kept between documents (see style_memo)
 
     # -- caches ----------------------------------------------------------------------------------
-    def environment(self, roots: tuple[Path, ...]) -> Any:
-        env = self._envs.get(roots)
+    def environment(self, pack: Any) -> Any:
+        """The pack's HTML templates: its own files (``templates/``), else built from its layouts."""
+        env = self._envs.get(pack.roots)
         if env is None:
-            from jinja2 import FileSystemLoader
+            from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader
 
-            env = make_environment(autoescape=True, loader=FileSystemLoader([str(r / "templates") for r in roots]))
-            env.auto_reload = True  # a template edited between documents is picked up
+            own = FileSystemLoader([str(r / "templates") for r in pack.roots])
+            env = make_environment(autoescape=True, loader=ChoiceLoader([own, FunctionLoader(_built_html(pack))]))
+            env.auto_reload = True  # a template or layout edited between documents is picked up
             env.filters["link"] = html_link  # clickable, tagged Link annotations
             env.filters["mailto"] = html_mailto
             env.finalize = breakable_long_tokens  # a 3,000-character token: 0.1 s, not 50 s
-            self._envs[roots] = env
+            self._envs[pack.roots] = env
         return env
 
     def stylesheet(self, job: RenderJob) -> Any:
@@ -203,7 +205,7 @@ class PdfBackend:
         """The filled-in HTML of a document (also used by tests and the packet builder)."""
         from jinja2.exceptions import TemplateError, TemplateNotFound
 
-        env = self.environment(job.pack.roots)
+        env = self.environment(job.pack)
         name = f"{job.kind}.html"
         try:
             template = env.get_template(name)
@@ -213,8 +215,7 @@ class PdfBackend:
                               message_sv=f"Paketet '{job.pack.id}' saknar HTML-mallen {exc.name!r}",
                               code="pack.file_missing", details={"pack": job.pack.id}) from exc
         except TemplateError as exc:
-            raise map_template_error(exc, f"{job.pack.id}/templates/{name}",
-                                     getattr(exc, "name", None)) from exc
+            raise map_template_error(exc, f"{job.pack.id}/{name}", getattr(exc, "name", None)) from exc
 
     def document(self, job: RenderJob) -> Any:
         """Lay out a document (WeasyPrint ``Document``) without writing the PDF yet."""
@@ -278,6 +279,23 @@ class PdfBackend:
             _serialise_once(pdf)
 
         return finish
+
+
+def _built_html(pack: Any) -> Any:
+    """A Jinja loader function serving the templates built from ``pack``'s layouts."""
+    from ..layout.build import base_template, html_template
+    from ..kinds import KIND_IDS
+
+    def load(name: str) -> Any:
+        kind = name.removesuffix(".html")
+        if name == "_base.html":
+            return base_template().content, None, lambda: True
+        if kind not in KIND_IDS:
+            return None
+        built = html_template(pack, kind)
+        return built.content, None, lambda: html_template(pack, kind).key == built.key
+
+    return load
 
 
 @contextmanager

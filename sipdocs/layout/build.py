@@ -1,0 +1,82 @@
+"""Templates built from a pack's layouts: Word and HTML from one description.
+
+Built when a renderer first needs them and kept for the life of the process, keyed by the
+layout files' contents — so the compiled Word engine and the PDF renderer still prepare once
+per process, and an edited layout is built again. Nothing built is written to the pack:
+``sipdocs forms build`` writes the templates out for a county that wants to start a design of
+its own from them in Word.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .html import BASE_HTML, BASE_NAME, body_template
+from .load import Layout, load_layout
+
+_HTML: dict[str, str] = {}
+_DOCX: dict[str, bytes] = {}
+
+
+@dataclass(frozen=True)
+class Built:
+    """A template for one kind and format: its name, its content and a key for caches."""
+
+    name: str
+    content: bytes | str
+    key: str
+
+
+def layout_key(layout: Layout) -> str:
+    """A digest of everything a built template depends on (the layout files, sipdocs' version)."""
+    from .._version import version
+
+    digest = hashlib.sha256(version().encode())
+    for path in layout.files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _origin(layout: Layout) -> str:
+    return " + ".join(f"{p.parent.parent.name}/layouts/{p.name}" for p in layout.files)
+
+
+def html_template(pack: Any, kind: str) -> Built:
+    layout = load_layout(pack, kind)
+    key = layout_key(layout)
+    if key not in _HTML:
+        _HTML[key] = body_template(layout.sections, _origin(layout))
+    return Built(f"{kind}.html", _HTML[key], key)
+
+
+def base_template() -> Built:
+    return Built(BASE_NAME, BASE_HTML, "base")
+
+
+def docx_template(pack: Any, kind: str) -> Built:
+    layout = load_layout(pack, kind)
+    key = layout_key(layout)
+    if key not in _DOCX:
+        from .word import build_docx
+
+        _DOCX[key] = build_docx(layout.sections)
+    return Built(f"{kind}.docx", _DOCX[key], key)
+
+
+def write_templates(pack: Any, folder: Path, kinds: tuple[str, ...]) -> list[Path]:
+    """Every built template of ``pack`` written to ``folder`` (``sipdocs forms build``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in kinds:
+        for built in (docx_template(pack, kind), html_template(pack, kind)):
+            path = folder / built.name
+            data = built.content if isinstance(built.content, bytes) else built.content.encode("utf-8")
+            path.write_bytes(data)
+            written.append(path)
+    base = folder / BASE_NAME
+    base.write_text(BASE_HTML, encoding="utf-8")
+    written.append(base)
+    return written
