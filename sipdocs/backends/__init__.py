@@ -29,6 +29,9 @@ class RenderOptions:
     :param docx_engine: ``"compiled"`` (fast, the default) or ``"docxtpl"`` (the reference engine).
     :param pdf_password: encrypt every PDF with AES-256; the PDF stays tagged PDF/UA-1 but
         cannot claim PDF/A, which forbids encryption.
+    :param fast_paths: False renders through the libraries' public API only, without the speed-ups
+        that reach into WeasyPrint, pydyf or docxtpl internals (``SIPDOCS_FAST_PATHS=0`` and the
+        CLI's ``--no-fast-paths`` do the same).
     """
 
     time_limit: float | None = 60.0
@@ -36,6 +39,7 @@ class RenderOptions:
     pdf_variant: str = "auto"
     docx_engine: str = "auto"
     pdf_password: str | None = field(default=None, repr=False)
+    fast_paths: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 
