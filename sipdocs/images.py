@@ -49,9 +49,6 @@ class Image:
 
         return Markup("data:image/png;base64," + base64.b64encode(self.png).decode("ascii"))
 
-    def with_alt(self, alt: str) -> "Image":
-        return Image(self.png, alt, self.width_mm)
-
     def __str__(self) -> str:  # never dump bytes into a document by accident
         return self.alt
 

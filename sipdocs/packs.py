@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from .errors import PackError
-from .kinds import KIND_IDS
 from .resources import forms_dir
 
 DEFAULT_PACK = "national"
@@ -123,13 +122,6 @@ class Pack:
             code="pack.file_missing",
             details={"pack": self.id, "file": relative},
         )
-
-    def has(self, relative: str) -> bool:
-        try:
-            self.find(relative)
-        except PackError:
-            return False
-        return True
 
     def own_template(self, kind: str, fmt: str) -> Path | None:
         """The template file a pack in the chain ships for ``kind`` in ``fmt`` (``"docx"`` or
@@ -389,6 +381,3 @@ def iter_packs() -> Iterator[Pack]:
             if pack.id not in seen:
                 seen.add(pack.id)
                 yield pack
-
-
-KINDS_WITH_TEMPLATES = KIND_IDS
