@@ -160,8 +160,20 @@ class DocumentSet:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._groups: dict[str, dict[str, Document]] = {}
+        self._failures: dict[str, Exception] = {}
 
     def group(self, name: str) -> dict[str, Document]:
+        """The group's documents; when making them fails, every later test of the group fails
+        at once with the first error (instead of rendering the whole group again)."""
+        if name in self._failures:
+            raise AssertionError(f"making the {name} documents failed earlier: {self._failures[name]!r}")
+        try:
+            return self._make(name)
+        except Exception as exc:
+            self._failures[name] = exc
+            raise
+
+    def _make(self, name: str) -> dict[str, Document]:
         if name not in self._groups:
             if name == "matrix":
                 inputs = {cell.id: (cell.kind, cell.input()) for cell in CELLS}

@@ -493,7 +493,8 @@ def _join_split_tables(pdf: Any) -> None:
             for i, (part, table) in enumerate(run):
                 if i in headed:
                     continue
-                target_index = max([h for h in headed if h < i], default=min(h for h in headed if h > i))
+                before_i = [h for h in headed if h < i]
+                target_index = max(before_i) if before_i else min(h for h in headed if h > i)
                 target = run[target_index][1]
                 bodies = groups(target, "/TBody")
                 rows = [ref for body in groups(table, "/TBody") for ref in _struct_kids(body)]
