@@ -17,7 +17,7 @@ from sipdocs import RenderOptions, Renderer
 from sipdocs.backends import pdf_streams
 from sipdocs.errors import PostprocessError, RenderError, TemplateSecurityError
 
-from .conftest import KINDS, REPO, SAMPLES, load_sample
+from .conftest import KINDS, REPO, SAMPLES, load_sample, needs_fast_paths
 from .docs import expected_strings, pdf_missing, pdf_text, protected_secrets, squash, unshared_renderer
 
 RENDERER = Renderer()
@@ -114,6 +114,7 @@ def test_same_input_gives_identical_bytes_across_processes():
     assert outs[0] == outs[1] == render_pdf(load_sample("plan"))
 
 
+@needs_fast_paths
 def test_run_caches_change_no_bytes_and_patch_nothing():
     """Image streams kept per renderer, objects serialised once, collector paused: same bytes,
     WeasyPrint's classes untouched, and the application's collector setting respected.
@@ -140,6 +141,7 @@ def test_run_caches_change_no_bytes_and_patch_nothing():
         gc.enable()
 
 
+@needs_fast_paths
 def test_styles_kept_between_documents_change_no_bytes():
     """Every pack, kind and language laid out one after another by one renderer (computed
     styles kept from document to document, and every other fast path) gives the bytes of plain
@@ -170,6 +172,7 @@ def test_styles_kept_between_documents_change_no_bytes():
     assert len(memo) == size
 
 
+@needs_fast_paths
 @pytest.mark.parametrize("css", [".fn { float: footnote }", ".fn { position: note(margin) }"])
 def test_footnotes_and_notes_get_the_whole_user_agent_stylesheet(tmp_path, css):
     """Documents are first laid out without the UA rules for footnote and note markers; one
@@ -186,6 +189,7 @@ def test_footnotes_and_notes_get_the_whole_user_agent_stylesheet(tmp_path, css):
     assert [m.notes_seen for m in renderer.backend("pdf")._style_memos.values()] == [True, False]
 
 
+@needs_fast_paths
 def test_a_laid_out_document_leaves_little_to_the_cyclic_collector():
     """The cascade's ~1,800 styles of a document are freed by reference counting once it is
     laid out (WeasyPrint keeps them in a reference cycle; without the release a document
@@ -204,6 +208,7 @@ def test_a_laid_out_document_leaves_little_to_the_cyclic_collector():
         gc.enable()
 
 
+@needs_fast_paths
 def test_kept_styles_are_dropped_when_the_first_page_changes_size(tmp_path):
     """Viewport units resolve against the first page; a document whose first page has another
     size than the documents before it is laid out again without the kept styles."""
@@ -290,6 +295,7 @@ def test_a_document_whose_object_or_xref_stream_ends_with_cr_is_written_again(mo
     assert blob == render_pdf(data, renderer=unshared_renderer())
 
 
+@needs_fast_paths
 def test_the_fast_paths_serialise_each_object_once():
     import pydyf
 
@@ -342,6 +348,7 @@ def test_lexbor_builds_the_tree_weasyprint_would():
     assert parsers_disagree(TRICKY_HTML) is None, parsers_disagree(TRICKY_HTML)
 
 
+@needs_fast_paths
 def test_foreign_content_goes_to_weasyprints_own_parser():
     from weasyprint import HTML
 
