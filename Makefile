@@ -36,6 +36,8 @@ demo: sysdeps venv
 
 test: sysdeps-test venv
 	$(BIN)/python -m pytest -q
+	# the PDF tests again with every fast path off: WeasyPrint and pydyf through their public API only
+	SIPDOCS_FAST_PATHS=0 $(BIN)/python -m pytest -q tests/test_pdf.py tests/test_pdf_fonts.py tests/test_consent_form.py
 	$(BIN)/sipdocs forms check
 	$(MAKE) wheel-check
 

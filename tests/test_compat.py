@@ -97,7 +97,8 @@ def test_every_fast_path_is_verified_for_what_is_installed(warnings_logged):
 
 
 def test_versions_compare_by_their_numbers():
-    assert _compat.version_tuple("70.0") == (70, 0) and _compat.version_tuple("0.13.0rc1") == (0, 13, 0)
+    assert _compat.version_tuple("70") == (70, 0, 0) == _compat.version_tuple("70.0")
+    assert _compat.version_tuple("0.13.0rc1") == (0, 13, 0) and _compat.version_tuple("1.2.3.4") == (1, 2, 3, 4)
     assert _compat.in_range("70.1", ("70.0", "71")) and not _compat.in_range("71.0", ("70.0", "71"))
     assert _compat.in_range("0.20.2", ("0.20.2", "0.21")) and not _compat.in_range("0.20.1", ("0.20.2", "0.21"))
     assert not _compat.in_range("0.9", ("0.13", "0.14")) and _compat.in_range("0.13.9", ("0.13", "0.14"))
@@ -290,3 +291,48 @@ def test_python_docx_is_used_through_its_public_api_only(monkeypatch):
     pack = sipdocs.load_pack("national")
     for kind in ("invitation", "plan"):  # page fields, header rows, fixed tables, cell margins
         assert build_docx(load_layout(pack, kind).sections)[:2] == b"PK"
+
+
+# --- pins and declarations ---------------------------------------------------------------------------------------
+
+def _requirement_name(requirement: str) -> str:
+    import re
+
+    return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_every_imported_package_is_declared_and_every_internal_pinned():
+    """Each third-party package a sipdocs module imports is a declared dependency (the web app's
+    in the ``web`` extra), and each dependency whose internals a fast path uses is pinned to the
+    range the compat module verified."""
+    import ast
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["web"]
+    declared = {_requirement_name(r): r for r in requirements}
+    distributions = packages_distributions()
+    undeclared = set()
+    for path in (REPO / "sipdocs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "sipdocs":
+                    continue
+                for dist in distributions.get(top, [top]):
+                    if _requirement_name(dist) not in declared:
+                        undeclared.add(f"{dist} (import {name} in {path.relative_to(REPO)})")
+    assert sorted(undeclared) == []
+    for path in ALL:
+        low, high = path.verified
+        requirement = declared[path.distribution].replace(" ", "")
+        assert requirement.startswith(path.distribution) and f"<{high}" in requirement, (path.name, requirement)
+        assert _compat.version_tuple(requirement.split(">=")[1].split(",")[0]) >= _compat.version_tuple(low), \
+            (path.name, requirement)

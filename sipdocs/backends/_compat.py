@@ -113,7 +113,7 @@ def installed_version(distribution: str) -> str | None:
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
-    """``"70.0"`` → ``(70, 0)``; ``"0.13.0rc1"`` → ``(0, 13, 0)`` (a pre-release counts as its release)."""
+    """``"70"`` → ``(70, 0, 0)``; ``"0.13.0rc1"`` → ``(0, 13, 0)`` (a pre-release counts as its release)."""
     parts = []
     for piece in version.split("."):
         match = re.match(r"\d+", piece)
@@ -122,7 +122,7 @@ def version_tuple(version: str) -> tuple[int, ...]:
         parts.append(int(match.group()))
         if match.end() != len(piece):
             break
-    return tuple(parts)
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def in_range(version: str, verified: tuple[str, str]) -> bool:
