@@ -1,6 +1,6 @@
 # sipdocs — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
 #   make demo   create .venv, install sipdocs (+ system libraries when root), render samples to out/
-#   make test   same set-up, then the whole test suite
+#   make test   same set-up, then the whole test suite (the PDF tests twice: fast paths on and off)
 #   make snapshots  same set-up, then write the page snapshots and texts (tests/snapshots/) and the
 #                   README's page pictures (samples/pages/) anew
 PYTHON ?= python3

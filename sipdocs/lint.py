@@ -308,7 +308,7 @@ def check_pack(pack: Pack) -> list[LintProblem]:
                     problems.extend(_word_checks(pack, name, part, xml))
                     if per_part:
                         sources[part] = docxtpl_compat.patch_xml(xml)
-                syntax = None if per_part else _docxtpl_syntax(bytes(content), env)
+                syntax = None if per_part or not isinstance(content, bytes) else _docxtpl_syntax(content, env)
                 if syntax:
                     problems.append(LintProblem(pack.id, name, None, None, "lint.syntax", syntax))
             else:

@@ -73,12 +73,15 @@ def _once_pdf(cls: type) -> type:
     if getattr(cls, "_sipdocs_once", False):
         return cls
     if cls not in _ONCE:
-        def add_object(self: Any, obj: Any) -> None:
-            super(once, self).add_object(obj)
-            _serialised_once(obj)
+        class OncePDF(cls):  # type: ignore[misc]
+            _sipdocs_once = True
 
-        once = type(f"Once{cls.__name__}", (cls,), {"add_object": add_object, "_sipdocs_once": True})
-        _ONCE[cls] = once
+            def add_object(self, obj: Any) -> None:
+                super().add_object(obj)
+                _serialised_once(obj)
+
+        OncePDF.__name__ = OncePDF.__qualname__ = f"Once{cls.__name__}"
+        _ONCE[cls] = OncePDF
     return _ONCE[cls]
 
 
@@ -88,12 +91,16 @@ def _serialised_once(obj: Any) -> None:
     if getattr(obj, "free", "n") == "f" or getattr(cls, "_sipdocs_once", False):
         return
     if cls not in _ONCE:
-        def data(self: Any) -> bytes:
-            out = self.__dict__.get("_sipdocs_data")
-            if out is None:
-                out = self.__dict__["_sipdocs_data"] = super(once, self).data
-            return bytes(out)
+        class Once(cls):  # type: ignore[misc, valid-type]
+            _sipdocs_once = True
 
-        once = type(f"Once{cls.__name__}", (cls,), {"data": property(data), "_sipdocs_once": True})
-        _ONCE[cls] = once
+            @property
+            def data(self) -> bytes:
+                out = self.__dict__.get("_sipdocs_data")
+                if out is None:
+                    out = self.__dict__["_sipdocs_data"] = super().data
+                return bytes(out)
+
+        Once.__name__ = Once.__qualname__ = f"Once{cls.__name__}"
+        _ONCE[cls] = Once
     obj.__class__ = _ONCE[cls]

@@ -283,7 +283,7 @@ def hand_out_kept_styles(style_for: Any, memo: Any, ua_trimmed: bool) -> None:
     style_for._sipdocs_memo = memo
     style_for._sipdocs_swapped = {}
     style_for._sipdocs_ua_trimmed = ua_trimmed
-    style_for.__class__ = _shared_style_for(type(style_for))
+    style_for.__class__ = _shared_style_for(style_for.__class__)
 
 
 def release(style_for: Any) -> None:
@@ -313,11 +313,15 @@ def inherit_from(style: Any, kept_parent: Any, page_sizes: dict[str, Any]) -> No
     style.initial_page_sizes = page_sizes
 
 
-@functools.cache
+_SHARED: dict[type, type] = {}
+
+
 def _shared_style_for(base: type) -> type:
     """``StyleFor`` (``base``) whose lookups go through the attached :class:`StyleMemo`."""
+    if base in _SHARED:
+        return _SHARED[base]
 
-    class SharedStyleFor(base):  # type: ignore[misc, valid-type]
+    class SharedStyleFor(base):  # type: ignore[misc]
         def __call__(self, element: Any, pseudo_type: Any = None) -> Any:
             if pseudo_type in NOTE_PSEUDO_ELEMENTS and self._sipdocs_ua_trimmed:
                 raise FullStylesheetNeeded(notes=True)
@@ -329,6 +333,7 @@ def _shared_style_for(base: type) -> type:
                     styles[element, pseudo_type] = used
             return super().__call__(element, pseudo_type)
 
+    _SHARED[base] = SharedStyleFor
     return SharedStyleFor
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from . import _weasyprint_compat as weasyprint_compat
+from ._compat import usable
 from .style_memo import StyleMemo
 
 # foreign content (namespaced tags in tinyhtml5), template contents, and the obsolete <isindex>
@@ -35,7 +36,7 @@ def parse_html(source: str, base_url: str, url_fetcher: Any, style_memo: StyleMe
     With ``style_memo``, the document's computed styles are shared with the documents laid
     out before it with the same memo (see :mod:`.style_memo`).
     """
-    if not _FOREIGN.search(source) and weasyprint_compat.usable(weasyprint_compat.HTML_TREE, fast_paths):
+    if not _FOREIGN.search(source) and usable(weasyprint_compat.HTML_TREE, fast_paths):
         root = _lexbor_tree(source)
         html = None if root is None else weasyprint_compat.html_from_tree(root, base_url, url_fetcher, style_memo, fast_paths)
         if html is not None:
@@ -51,7 +52,7 @@ def _lexbor_tree(source: str) -> ET.Element | None:
         top = LexborHTMLParser(source.encode("utf-8")).root
         if top is None or not top.is_element_node:
             return None
-        root = ET.Element(top.tag, _attributes(top))
+        root = ET.Element(str(top.tag), _attributes(top))
         _copy_children(top, root)
         return root
     except Exception:  # noqa: BLE001 - anything Lexbor (or another selectolax) cannot take: WeasyPrint's parser

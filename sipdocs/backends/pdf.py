@@ -102,7 +102,7 @@ def _fetcher_class() -> type:
     """The fetcher class, made once (a class made per document is cyclic garbage)."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    class PackFetcher(URLFetcher):  # type: ignore[misc, valid-type]
+    class PackFetcher(URLFetcher):  # type: ignore[misc]
         def __init__(self, canonical: tuple[Path, ...]) -> None:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False,
                              fail_on_errors=True)
@@ -206,7 +206,7 @@ class PdfBackend:
         name = f"{job.kind}.html"
         try:
             template = env.get_template(name)
-            return template.render(job.context)
+            return str(template.render(job.context))
         except TemplateNotFound as exc:
             raise RenderError(f"Pack '{job.pack.id}' has no HTML template {exc.name!r}",
                               message_sv=f"Paketet '{job.pack.id}' saknar HTML-mallen {exc.name!r}",

@@ -77,7 +77,7 @@ def xmp_packet(metadata: Any, producer: str, *, pdfa: bool) -> bytes:
     if pdfa:
         _description(rdf, {_q("pdfuaid", "part"): "1"})
         rdf.append(ET.fromstring(_PDFUA_EXTENSION_SCHEMA))
-    return _HEADER + ET.tostring(rdf, encoding="utf-8") + _FOOTER
+    return _HEADER + bytes(ET.tostring(rdf, encoding="utf-8")) + _FOOTER
 
 
 def _q(prefix: str, name: str) -> str:
