@@ -336,3 +336,22 @@ def test_every_imported_package_is_declared_and_every_internal_pinned():
         assert requirement.startswith(path.distribution) and f"<{high}" in requirement, (path.name, requirement)
         assert _compat.version_tuple(requirement.split(">=")[1].split(",")[0]) >= _compat.version_tuple(low), \
             (path.name, requirement)
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_weasyprints_temporary_font_folder_is_removed_at_exit(tmp_path, fast):
+    """FontConfiguration removes its folder when it is freed; the backend lets go of it at exit
+    (the folder was left behind when the interpreter shut down with the renderer still alive in
+    a reference cycle, as in an application's object graph)."""
+    import os
+    import subprocess
+
+    code = ("import sipdocs, json; renderer = sipdocs.Renderer(); "
+            f"renderer.render(json.load(open({str(REPO / 'samples' / 'plan.json')!r})), ('pdf',)); "
+            "import glob, os, sys; print(len(glob.glob(os.path.join(os.environ['TMPDIR'], 'weasyprint-*')))); "
+            "sys.kept = [renderer]; sys.kept.append(sys.kept)")
+    env = dict(os.environ, TMPDIR=str(tmp_path), PYTHONPATH=str(REPO), SIPDOCS_FAST_PATHS=fast)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.strip() == "1"  # while it ran
+    assert "Exception ignored" not in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("weasyprint-")] == []
