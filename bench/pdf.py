@@ -8,11 +8,9 @@ naive   = per document: the HTML template rendered with a plain Jinja environmen
 sipdocs = ``PdfBackend.render``: stylesheet parsed once, one shared ``FontConfiguration``,
           WeasyPrint's image cache, QR codes cached per URL, the collector paused, streams
           compressed at zlib level 6, plus the PDF/UA+A finisher — and the fast paths that reach
-          into WeasyPrint's and pydyf's internals (``sipdocs/backends/_weasyprint_compat.py``,
-          ``_pydyf_compat.py``): HTML parsed by Lexbor, computed styles kept, the trimmed UA
-          stylesheet, the encoded image streams kept, each PDF object serialised once. None of
-          it patches WeasyPrint or pydyf, so the naive loop in the same process runs them as
-          shipped.
+          into WeasyPrint's internals (``sipdocs/backends/_weasyprint_compat.py``): HTML parsed
+          by Lexbor, computed styles kept, the encoded image streams kept. None of it patches
+          WeasyPrint or pydyf, so the naive loop in the same process runs them as shipped.
 
 ``python -m bench.pdf --fast-paths [N]`` measures what each fast path saves: the same documents
 rendered, one after another, with every fast path on, with each one off alone
@@ -102,11 +100,11 @@ def run_fast_paths(n: int = 60) -> dict[str, Any]:
     from weasyprint import CSS, HTML
 
     import sipdocs
-    from sipdocs.backends import RenderJob, RenderOptions, _pydyf_compat, _weasyprint_compat
+    from sipdocs.backends import RenderJob, RenderOptions, _weasyprint_compat
     from sipdocs.backends.pdf import PdfBackend
     from sipdocs.templating import html_link, html_mailto, join_isolated, nothing_for_none
 
-    names = [path.name for path in _weasyprint_compat.FAST_PATHS + _pydyf_compat.FAST_PATHS]
+    names = [path.name for path in _weasyprint_compat.FAST_PATHS]
     configurations = ["all on", *names, "all off"]
     pack = sipdocs.load_pack(str(bench_pack()))
     contexts = [sipdocs.build_context(d, pack) for d in inputs(n + 1, seed=3)]

@@ -335,9 +335,8 @@ def recording_html(renderer: Any) -> list[str]:
 
 def unshared_renderer() -> Any:
     """A renderer with every fast path off: plain WeasyPrint through its public API — its own
-    HTML parser, every style computed for every document, its whole UA stylesheet, each image
-    encoded for each PDF, each object serialised as pydyf does. The oracle for the fast paths
-    (``sipdocs/backends/_weasyprint_compat.py``, ``_pydyf_compat.py``): same input, same bytes."""
+    HTML parser, every style computed for every document, each image encoded for each PDF. The
+    oracle for the fast paths (``sipdocs/backends/_weasyprint_compat.py``): same input, same bytes."""
     from sipdocs import Renderer, RenderOptions
 
     return Renderer(RenderOptions(fast_paths=False))

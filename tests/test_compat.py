@@ -12,13 +12,13 @@ import pytest
 
 import sipdocs
 from sipdocs import RenderOptions, Renderer
-from sipdocs.backends import _compat, _docxtpl_compat, _pydyf_compat, _weasyprint_compat
+from sipdocs.backends import _compat, _docxtpl_compat, _weasyprint_compat
 
 from .conftest import REPO, load_sample, needs_fast_paths
 from .docs import docx_text, expected_strings, missing_from, pdf_missing
 from .test_pdf import conformance_failures, qpdf_check
 
-ALL = _weasyprint_compat.FAST_PATHS + _pydyf_compat.FAST_PATHS + _docxtpl_compat.FAST_PATHS
+ALL = _weasyprint_compat.FAST_PATHS + _docxtpl_compat.FAST_PATHS
 
 
 @pytest.fixture(autouse=True)
@@ -81,13 +81,13 @@ def test_switched_off_nothing_private_is_asked_for_and_the_pdf_is_the_same(how, 
 
 @needs_fast_paths
 def test_one_fast_path_can_be_turned_off_by_name(monkeypatch, fast_plan):
-    monkeypatch.setenv("SIPDOCS_FAST_PATHS_OFF", "weasyprint.style_memo, pydyf.serialise_once")
+    monkeypatch.setenv("SIPDOCS_FAST_PATHS_OFF", "weasyprint.style_memo, docxtpl.compiled_engine")
     assert not _compat.usable(_weasyprint_compat.STYLE_MEMO)
-    assert not _compat.usable(_weasyprint_compat.TRIMMED_UA)  # it needs the memo
     assert _compat.usable(_weasyprint_compat.HTML_TREE) and _compat.usable(_weasyprint_compat.IMAGE_STREAMS)
     renderer = Renderer()
     assert renderer.render(load_sample("plan"), ("pdf",))["pdf"] == fast_plan
     assert not renderer.backend("pdf")._style_memos
+    assert type(renderer.backend("docx")).__name__ == "DocxtplBackend"
 
 
 @needs_fast_paths
@@ -109,8 +109,8 @@ def test_versions_compare_by_their_numbers():
 @needs_fast_paths
 def test_weasyprint_with_another_build_layout_context_falls_back_with_one_warning(
         monkeypatch, warnings_logged, tmp_path, fast_plan):
-    """Document._build_layout_context grows a parameter, as an upgrade might: the style memo (and
-    the trimmed UA stylesheet, which needs it) is off, said once, and the PDF is the same."""
+    """Document._build_layout_context grows a parameter, as an upgrade might: the style memo is
+    off, said once, and the PDF is the same."""
     from weasyprint.document import Document
 
     original = Document._build_layout_context.__func__
@@ -139,7 +139,7 @@ def test_weasyprint_outside_the_verified_range_takes_the_public_path(monkeypatch
     blob = renderer.render(load_sample("plan"), ("pdf",))["pdf"]
     renderer.render(load_sample("plan"), ("pdf",))
     logged = warnings_logged()
-    # one warning per fast path (the trimmed UA sheet is not even asked about: it needs the memo)
+    # one warning per fast path, each once
     assert sorted(m.split()[3] for m in logged) == ["weasyprint.html_tree", "weasyprint.image_streams",
                                                     "weasyprint.style_memo"]
     assert all("71.0 is outside the verified range >=70.0,<71" in m for m in logged)
@@ -202,24 +202,39 @@ def test_the_xmp_packet_has_what_weasyprint_would_write(fast_plan):
 
 # --- simulated upgrades: pydyf ---------------------------------------------------------------------------------
 
-@needs_fast_paths
-def test_pydyf_with_another_add_object_falls_back_with_one_warning(monkeypatch, warnings_logged, tmp_path,
-                                                                   fast_plan):
+def test_pydyf_is_used_through_its_public_api_only(monkeypatch, tmp_path, fast_plan):
+    """The finisher edits pydyf's objects and compresses the streams (zlib level 6, no stream
+    ending with CR) through the public ``Stream`` attributes: no object changes class, and a
+    pydyf that serialised differently — here at another compression level, as pydyf's own
+    choice — would still give a conformant file."""
+    import zlib
+
     import pydyf
 
-    original = pydyf.PDF.add_object
+    written = []
+    write = pydyf.PDF.write
 
-    def upgraded(self, pdf_object, /):
-        return original(self, pdf_object)
+    def watching(self, *args, **kwargs):
+        written.append({type(self), *map(type, self.objects)})
+        return write(self, *args, **kwargs)
 
-    monkeypatch.setattr(pydyf.PDF, "add_object", upgraded)
-    renderer = Renderer()
-    blob = renderer.render(load_sample("plan"), ("pdf",))["pdf"]
-    renderer.render(load_sample("plan"), ("pdf",))
-    logged = warnings_logged()
-    assert len(logged) == 1 and "pydyf.serialise_once" in logged[0] and "add_object" in logged[0]
-    assert blob == fast_plan
-    check_pdf(blob, tmp_path, "pydyf")
+    def stream_data_at_level_1(self):  # pydyf 0.13's Stream.data, compressing at level 1
+        content = b"\n".join(i if isinstance(i, bytes) else pydyf.Array((i,)).data[1:-1] for i in self.stream)
+        extra = pydyf.Dictionary(self.extra.copy())
+        if self.compress:
+            extra["Filter"] = "/FlateDecode"
+            content = zlib.compress(content, 1)
+        extra["Length"] = len(content)
+        return b"\n".join((extra.data, b"stream", content, b"endstream"))
+
+    monkeypatch.setattr(pydyf.PDF, "write", watching)
+    assert Renderer().render(load_sample("plan"), ("pdf",))["pdf"] == fast_plan
+    classes = set().union(*written)
+    assert classes and all(cls.__module__.split(".")[0] in ("pydyf", "weasyprint") for cls in classes), classes
+    monkeypatch.setattr(pydyf.Stream, "data", property(stream_data_at_level_1))
+    blob = Renderer().render(load_sample("plan"), ("pdf",))["pdf"]
+    assert blob != fast_plan
+    check_pdf(blob, tmp_path, "pydyf-level-1")
 
 
 # --- simulated upgrades: docxtpl and python-docx ----------------------------------------------------------------

@@ -116,7 +116,7 @@ def test_same_input_gives_identical_bytes_across_processes():
 
 @needs_fast_paths
 def test_run_caches_change_no_bytes_and_patch_nothing():
-    """Image streams kept per renderer, objects serialised once, collector paused: same bytes,
+    """Image streams kept per renderer, collector paused: same bytes,
     WeasyPrint's classes untouched, and the application's collector setting respected.
     (The bytes of plain WeasyPrint: ``test_styles_kept_between_documents_change_no_bytes``.)"""
     import gc
@@ -147,9 +147,9 @@ def test_styles_kept_between_documents_change_no_bytes():
     styles kept from document to document, and every other fast path) gives the bytes of plain
     WeasyPrint through its public API (every fast path off); the memo is in use, and a
     repeated document adds nothing to it."""
-    from sipdocs.backends import _compat, _pydyf_compat, _weasyprint_compat
+    from sipdocs.backends import _compat, _weasyprint_compat
 
-    assert all(_compat.usable(path) for path in _weasyprint_compat.FAST_PATHS + _pydyf_compat.FAST_PATHS)
+    assert all(_compat.usable(path) for path in _weasyprint_compat.FAST_PATHS)
     shared, unshared = Renderer(), unshared_renderer()
     compared = 0
     for pack in ("national", "stockholm", "dalarna"):
@@ -174,19 +174,16 @@ def test_styles_kept_between_documents_change_no_bytes():
 
 @needs_fast_paths
 @pytest.mark.parametrize("css", [".fn { float: footnote }", ".fn { position: note(margin) }"])
-def test_footnotes_and_notes_get_the_whole_user_agent_stylesheet(tmp_path, css):
-    """Documents are first laid out without the UA rules for footnote and note markers; one
-    that has footnotes or notes is laid out again with them, and so is the rest of its pack."""
+def test_footnotes_and_notes_with_kept_styles(tmp_path, css):
+    """Footnote and note markers (pseudo-elements of WeasyPrint's UA stylesheet that layout only
+    asks for on footnotes and notes) come out as plain WeasyPrint makes them, with styles kept."""
     pack = str(html_pack(tmp_path, '<p>Text<span class="fn">Fotnoten</span> och mer.</p>', css=css))
     data = load_sample("plan")
     renderer, unshared = Renderer(), unshared_renderer()
     first = render_pdf(data, pack, renderer=renderer)
-    memo = next(iter(renderer.backend("pdf")._style_memos.values()))
-    assert memo.notes_seen
+    assert len(next(iter(renderer.backend("pdf")._style_memos.values())))
     assert first == render_pdf(data, pack, renderer=unshared) == render_pdf(data, pack, renderer=renderer)
     assert "Text1" in pdf_text(first)  # the call: the UA rule content: counter(footnote|note)
-    render_pdf(data, renderer=renderer)  # the national pack: no footnotes, its own memo
-    assert [m.notes_seen for m in renderer.backend("pdf")._style_memos.values()] == [True, False]
 
 
 @needs_fast_paths
@@ -293,27 +290,6 @@ def test_a_document_whose_object_or_xref_stream_ends_with_cr_is_written_again(mo
     assert conformance_failures(blob, tmp_path / "again.pdf") == []
     qpdf_check(tmp_path / "again.pdf")
     assert blob == render_pdf(data, renderer=unshared_renderer())
-
-
-@needs_fast_paths
-def test_the_fast_paths_serialise_each_object_once():
-    import pydyf
-
-    from sipdocs.backends._pydyf_compat import serialise_once
-
-    pdf = pydyf.PDF()
-    packed = pydyf.Stream([b"q 1 0 0 1 0 0 cm"] * 200, compress=True)
-    pdf.add_object(packed)
-    plain = packed.data
-    serialise_once(pdf)
-    assert packed.data == plain and packed.data is packed.data  # computed once
-    late = pydyf.Dictionary({"Type": "/Example"})
-    pdf.add_object(late)  # objects added while writing are covered too
-    assert late.data is late.data and type(late).__name__.startswith("Once")
-    off = pydyf.PDF()
-    serialise_once(off, fast_paths=False)
-    off.add_object(late := pydyf.Dictionary({"Type": "/Example"}))
-    assert type(late) is pydyf.Dictionary
 
 
 TRICKY_HTML = """<!DOCTYPE html><html lang=sv><head><meta charset=utf-8><title>T &amp; Ö</title></head>

@@ -4,8 +4,9 @@ A *fast path* is a speed-up that uses names a dependency does not promise to kee
 attribute or method starting with ``_``, a class swapped on an object the library made, a
 constructor bypassed, a method called outside the library. Each dependency's fast paths are
 declared — with the private names they touch and the versions they were verified on — in
-one compatibility module per dependency (``_weasyprint_compat``, ``_pydyf_compat``,
-``_docxtpl_compat``); nothing else in sipdocs touches those names.
+one compatibility module per dependency (``_weasyprint_compat``, ``_docxtpl_compat``; pydyf
+and python-docx are used through their public API only); nothing else in sipdocs touches
+those names.
 
 A fast path is taken when all of these hold:
 
@@ -50,7 +51,6 @@ class FastPath:
         (``("70.0", "71")``: every 70.x).
     :param touches: the private names and calling conventions it relies on.
     :param probe: None when every name and signature is as verified, else what differs.
-    :param needs: other fast paths it cannot work without.
     """
 
     name: str
@@ -58,7 +58,6 @@ class FastPath:
     verified: tuple[str, str]
     touches: tuple[str, ...]
     probe: Callable[[], str | None]
-    needs: tuple["FastPath", ...] = ()
 
     @property
     def range_text(self) -> str:
@@ -77,8 +76,6 @@ def switched_on(fast_paths: bool = True) -> bool:
 def usable(path: FastPath, fast_paths: bool = True) -> bool:
     """Whether ``path`` is taken: switched on, and verified for what is installed (see above)."""
     if not switched_on(fast_paths) or path.name in _turned_off():
-        return False
-    if not all(usable(need, fast_paths) for need in path.needs):
         return False
     if path.name not in _verdicts:
         with _lock:

@@ -18,24 +18,21 @@ fast path              verified    private names and conventions it relies on
                                    subclass swapped in as its class; ``ComputedStyle.parent_style``,
                                    ``root_style``, ``cache``, ``cascaded``, ``pseudo_type``,
                                    ``base_url``, ``initial_page_sizes``; ``weasyprint.DEFAULT_OPTIONS``
-``trimmed_ua``         70.0–70.x   ``HTML._ua_stylesheets(forms)``; ``weasyprint.html.UA`` and
-                                   ``UA_STYLESHEET`` and the five footnote and note marker rules of
-                                   the UA stylesheet (needs ``style_memo``)
 ``image_streams``      70.0–70.x   ``RasterImage.get_x_object(interpolate, dpi_ratio)`` as WeasyPrint
                                    calls it, ``RasterImage.mode``, a subclass swapped in as the class
                                    of the images in the renderer's cache
 =====================  ==========  ====================================================================
 
-The table is :data:`FAST_PATHS`; the README has each one's measured gain. Where one is off,
-the backend does what the public API offers: WeasyPrint parses the HTML itself, computes
-every style of every document, uses its whole UA stylesheet and encodes each image for each
-PDF. The output is the same file either way (a test compares the bytes).
+The table is :data:`FAST_PATHS`; the README has each one's measured gain (a fast path that
+saved under 3 % of a document's time was dropped: a UA stylesheet without the footnote and
+note marker rules, 2.3–2.6 %). Where one is off, the backend does what the public API offers:
+WeasyPrint parses the HTML itself, computes every style of every document and encodes each
+image for each PDF. The output is the same file either way (a test compares the bytes).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -45,22 +42,10 @@ from .pdf_objects import part_bytes
 DISTRIBUTION = "weasyprint"
 VERIFIED = ("70.0", "71")
 
-# Pseudo-elements that WeasyPrint's UA stylesheet gives every element, and that layout only
-# asks for on footnotes (``float: footnote``) and notes (``position: note()``).
-NOTE_PSEUDO_ELEMENTS = frozenset({"footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback"})
-_NOTE_RULE = re.compile(r"^::(%s)\s*\{[^{}]*\}[ \t]*$" % "|".join(sorted(NOTE_PSEUDO_ELEMENTS)), re.MULTILINE)
 # What the style memo reads and re-points on WeasyPrint's ComputedStyle (checked on each document's root).
 _STYLE_ATTRIBUTES = ("parent_style", "root_style", "cascaded", "pseudo_type", "base_url", "cache",
                      "initial_page_sizes")
 _LAYOUT_PARAMETERS = ["html", "font_config", "counter_style", "color_profiles", "options"]
-
-
-class FullStylesheetNeeded(Exception):
-    """A document laid out with :func:`trimmed_ua_stylesheet` turned out to need the whole one."""
-
-    def __init__(self, notes: bool) -> None:
-        super().__init__("footnote or note" if notes else "styles not shared")
-        self.notes = notes
 
 
 # --- the probes: names and signatures as verified -----------------------------------------------
@@ -97,18 +82,6 @@ def _probe_style_memo() -> str | None:
     return None if isinstance(DEFAULT_OPTIONS, dict) else "weasyprint.DEFAULT_OPTIONS is not a dict"
 
 
-def _probe_trimmed_ua() -> str | None:
-    from weasyprint import HTML
-    from weasyprint.css.counters import CounterStyle  # noqa: F401 - its presence is the check
-    from weasyprint.html import UA, UA_STYLESHEET  # noqa: F401
-
-    if parameters(HTML._ua_stylesheets) != ["self", "forms"]:
-        return "HTML._ua_stylesheets takes other parameters"
-    if len(_NOTE_RULE.findall(UA)) != len(NOTE_PSEUDO_ELEMENTS):
-        return "the UA stylesheet's footnote and note marker rules differ"
-    return None
-
-
 def _probe_image_streams() -> str | None:
     from weasyprint.images import RasterImage
 
@@ -129,15 +102,11 @@ STYLE_MEMO = FastPath(
      "ComputedStyle.parent_style/root_style/cache/cascaded/pseudo_type/base_url/initial_page_sizes",
      "weasyprint.DEFAULT_OPTIONS"),
     _probe_style_memo)
-TRIMMED_UA = FastPath(
-    "weasyprint.trimmed_ua", DISTRIBUTION, VERIFIED,
-    ("HTML._ua_stylesheets", "weasyprint.html.UA/UA_STYLESHEET"),
-    _probe_trimmed_ua, needs=(STYLE_MEMO,))
 IMAGE_STREAMS = FastPath(
     "weasyprint.image_streams", DISTRIBUTION, VERIFIED,
     ("RasterImage.get_x_object(interpolate, dpi_ratio)", "RasterImage.mode (class swapped)"),
     _probe_image_streams)
-FAST_PATHS = (HTML_TREE, STYLE_MEMO, TRIMMED_UA, IMAGE_STREAMS)
+FAST_PATHS = (HTML_TREE, STYLE_MEMO, IMAGE_STREAMS)
 
 
 # --- html_tree and style_memo: the HTML objects ---------------------------------------------------
@@ -173,7 +142,6 @@ def _html_classes() -> tuple[type, type]:
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint import _find_base_url as find_base_url
     from weasyprint.document import Document
-    from weasyprint.html import UA_STYLESHEET
 
     import cssselect2
 
@@ -185,8 +153,7 @@ def _html_classes() -> tuple[type, type]:
             context = super()._build_layout_context(html, *args, **kwargs)
             if html.style_memo is not None:
                 html.laid_out_by = context.style_for
-                if not html.style_memo.attach(context.style_for, html.ua_trimmed) and html.ua_trimmed:
-                    raise FullStylesheetNeeded(notes=False)  # nothing would notice a footnote
+                html.style_memo.attach(context.style_for)
             return context
 
     class MemoHTML(HTML):  # type: ignore[misc]
@@ -194,36 +161,19 @@ def _html_classes() -> tuple[type, type]:
 
         style_memo: Any = None
         laid_out_by: Any = None  # the StyleFor of the last layout, until it is released
-        trim_ua = ua_trimmed = False
-
-        def _ua_stylesheets(self, forms: bool = False) -> Any:
-            sheets = super()._ua_stylesheets(forms)
-            trimmed = trimmed_ua_stylesheet() if self.trim_ua and sheets and sheets[0] is UA_STYLESHEET else None
-            self.ua_trimmed = trimmed is not None
-            return [trimmed, *sheets[1:]] if trimmed is not None else sheets
 
         def render(self, font_config: Any = None, counter_style: Any = None, color_profiles: Any = None,
                    **options: Any) -> Any:
-            """``HTML.render``, laid out by ``SharedStyleDocument`` when there is a memo.
-
-            With a memo the document is first laid out with the trimmed UA stylesheet (see
-            :func:`trimmed_ua_stylesheet`), unless its pack already showed footnotes or notes. It
-            is laid out again with the whole sheet if it has some, and again without kept styles
-            if its first page has another size than the documents before it (at most three
-            times: each retry turns its cause off).
-            """
+            """``HTML.render``, laid out by ``SharedStyleDocument`` when there is a memo; laid out
+            again without kept styles if its first page has another size than the documents
+            before it."""
             memo = self.style_memo
             if memo is None or not set(options) <= set(DEFAULT_OPTIONS):
                 return super().render(font_config, counter_style, color_profiles, **options)
-            self.trim_ua = not memo.notes_seen and usable(TRIMMED_UA)
             while True:
                 try:
                     document = SharedStyleDocument._render(self, font_config, counter_style, color_profiles,
                                                            {**DEFAULT_OPTIONS, **options})
-                except FullStylesheetNeeded as signal:
-                    memo.notes_seen |= signal.notes
-                    self.trim_ua = False
-                    continue
                 finally:
                     self._release()
                 if not memo.sizes_changed():
@@ -277,12 +227,11 @@ def share_page_sizes(style_for: Any, styles: dict[Any, Any], page_sizes: dict[st
         style.initial_page_sizes = page_sizes
 
 
-def hand_out_kept_styles(style_for: Any, memo: Any, ua_trimmed: bool) -> None:
+def hand_out_kept_styles(style_for: Any, memo: Any) -> None:
     """Give ``style_for`` the class whose lookups go through ``memo.swap`` (see
     :func:`_shared_style_for`)."""
     style_for._sipdocs_memo = memo
     style_for._sipdocs_swapped = {}
-    style_for._sipdocs_ua_trimmed = ua_trimmed
     style_for.__class__ = _shared_style_for(style_for.__class__)
 
 
@@ -323,8 +272,6 @@ def _shared_style_for(base: type) -> type:
 
     class SharedStyleFor(base):  # type: ignore[misc]
         def __call__(self, element: Any, pseudo_type: Any = None) -> Any:
-            if pseudo_type in NOTE_PSEUDO_ELEMENTS and self._sipdocs_ua_trimmed:
-                raise FullStylesheetNeeded(notes=True)
             styles = self._computed_styles
             style = styles.get((element, pseudo_type))
             if style is not None:
@@ -335,31 +282,6 @@ def _shared_style_for(base: type) -> type:
 
     _SHARED[base] = SharedStyleFor
     return SharedStyleFor
-
-
-# --- trimmed_ua ---------------------------------------------------------------------------------------
-
-@functools.cache
-def trimmed_ua_stylesheet() -> Any:
-    """WeasyPrint's UA stylesheet without its five footnote and note pseudo-element rules.
-
-    Those rules match every element, so the cascade makes five styles per element that
-    layout never asks for unless the document has footnotes or notes (≈ 10 ms for an
-    invitation). A document laid out with this sheet that does ask for one is laid out
-    again with the whole sheet (the memo's ``StyleFor`` raises :class:`FullStylesheetNeeded`
-    at the request), and its pack keeps the whole sheet from then on. None when this
-    WeasyPrint's sheet does not have exactly those rules as 70.x has them.
-    """
-    from weasyprint import CSS
-    from weasyprint.css.counters import CounterStyle
-    from weasyprint.html import UA
-
-    text, removed = _NOTE_RULE.subn("", UA)
-    if removed != len(NOTE_PSEUDO_ELEMENTS):
-        return None
-    # its own CounterStyle: the UA sheet's @counter-style rules are already in UA_COUNTER_STYLE,
-    # and WeasyPrint logs each one it is given twice (documents get a copy of that one anyway)
-    return CSS(string=text, counter_style=CounterStyle())
 
 
 # --- image_streams ---------------------------------------------------------------------------------------

@@ -3,15 +3,15 @@
 Per renderer (not per document) the backend keeps one ``FontConfiguration``, the parsed
 stylesheet of each pack, compiled Jinja templates and WeasyPrint's image cache — all through
 WeasyPrint's public API — and pauses the cyclic garbage collector while a document is laid
-out (:func:`_collector_paused`). The *fast paths* go further, through WeasyPrint's and pydyf's
-internals: the HTML parsed by Lexbor (:mod:`.html_tree`), the computed styles of each pack's
-documents kept (:mod:`.style_memo`), the encoded PDF streams of cached images kept, each PDF
-object serialised once. Each is declared, with the versions it was verified on, in
-:mod:`._weasyprint_compat` or :mod:`._pydyf_compat`, and taken only on those versions and
-while ``RenderOptions.fast_paths`` is on (``SIPDOCS_FAST_PATHS=0`` turns them all off): then
-the PDF is made by ``HTML(string=…).render(…)`` and ``Document.write_pdf(finisher=…)`` alone,
-and it is the same file. None of this patches WeasyPrint or pydyf: other users of them in the
-same process are unaffected.
+out (:func:`_collector_paused`); the finisher edits pydyf's objects through their public
+attributes. The *fast paths* go further, through WeasyPrint's internals: the HTML parsed by
+Lexbor (:mod:`.html_tree`), the computed styles of each pack's documents kept
+(:mod:`.style_memo`), the encoded PDF streams of cached images kept. Each is declared, with
+the versions it was verified on, in :mod:`._weasyprint_compat`, and taken only on those
+versions and while ``RenderOptions.fast_paths`` is on (``SIPDOCS_FAST_PATHS=0`` turns them all
+off): then the PDF is made by ``HTML(string=…).render(…)`` and
+``Document.write_pdf(finisher=…)`` alone, and it is the same file. None of this patches
+WeasyPrint or pydyf: other users of them in the same process are unaffected.
 
 **Conformance.** By default every PDF is tagged and claims — and passes — both PDF/UA-1
 and PDF/A-2a: WeasyPrint's ``pdf/a-2a`` variant with tags on, then a finisher that writes
@@ -52,7 +52,6 @@ from ..errors import BackendUnavailableError, RenderError
 from ..pdf_variants import PLAIN, UA, claims_pdfa, resolve_variant
 from ..templating import breakable_long_tokens, html_link, html_mailto, make_environment
 from . import RenderJob, RenderOptions
-from . import _pydyf_compat as pydyf_compat
 from . import _weasyprint_compat as weasyprint_compat
 from ._compat import switched_on, usable
 from .docx import map_template_error
@@ -275,7 +274,6 @@ class PdfBackend:
         producer = _producer()
         tagged = self.variant != PLAIN
         pdfa = claims_pdfa(self.variant)
-        fast = switched_on(self.options.fast_paths)
 
         def finish(document: Any, pdf: Any) -> None:
             import pydyf
@@ -291,7 +289,6 @@ class PdfBackend:
             finish_streams(pdf)
             for _ in range(padding):  # see write()
                 pdf.add_object(pydyf.Dictionary())
-            pydyf_compat.serialise_once(pdf, fast)  # last: no object changes afterwards
 
         return finish
 

@@ -25,23 +25,19 @@ Values are compared by value where they hash; lists by their items; anything els
 identity, which is sound because a kept style's declarations keep those objects alive, so
 their identities cannot be reused by other objects. What WeasyPrint writes into a style
 during layout (zero padding on collapsed tables, page counters on ``@page`` styles) is the
-same each time for the same style, and a test compares every sample, corpus case and every
-tenth generated input byte for byte with a renderer that keeps nothing.
+same each time for the same style, and tests compare every sample, corpus case and every
+tenth generated input byte for byte with plain WeasyPrint (every fast path off).
 
-Two more savings ride on the same hook. The cascade of a document with kept styles runs
-on WeasyPrint's UA stylesheet without the footnote and note marker rules that give every
-element five styles layout hardly ever asks for
-(:func:`~._weasyprint_compat.trimmed_ua_stylesheet`) — and a document that does ask is laid
-out again with the whole sheet. And once laid out, the
-document's ``StyleFor`` is emptied (:meth:`StyleMemo.release`), so the cascade's styles
-are freed by reference counting instead of waiting for the cyclic garbage collector.
+One more saving rides on the same hook: once laid out, the document's ``StyleFor`` is
+emptied (:meth:`StyleMemo.release`), so the cascade's styles are freed by reference counting
+instead of waiting for the cyclic garbage collector.
 
 WeasyPrint itself is not patched: only ``HTML`` objects made for the PDF backend carry a
 memo; they are laid out by a ``Document`` subclass whose ``_build_layout_context`` attaches
 the memo to that document's ``StyleFor`` by giving it a subclass with a memo-aware
 ``__call__``. Everything this takes from WeasyPrint's internals goes through
-:mod:`._weasyprint_compat` (the ``style_memo`` and ``trimmed_ua`` fast paths): this module only
-decides which styles are the same. With the fast path off, no memo is made.
+:mod:`._weasyprint_compat` (the ``style_memo`` fast path): this module only decides which
+styles are the same. With the fast path off, no memo is made.
 """
 
 from __future__ import annotations
@@ -82,7 +78,6 @@ class StyleMemo:
         self._kept: set[int] = set()  # ids of the kept styles (alive in _styles, so unique)
         self.page_sizes: dict[str, Any] = {"box": None, "area": None}
         self._sizes_before: dict[str, Any] | None = None
-        self.notes_seen = False  # a document of the pack had footnotes or notes: whole UA sheet
 
     def __len__(self) -> int:
         return len(self._styles)
@@ -93,13 +88,12 @@ class StyleMemo:
         self.page_sizes = {"box": None, "area": None}
         self._sizes_before = None
 
-    def attach(self, style_for: Any, ua_trimmed: bool = False) -> bool:
+    def attach(self, style_for: Any) -> bool:
         """Make a freshly cascaded document's ``StyleFor`` hand out kept styles where keys match.
 
         The swap happens when layout first asks for a style: the cascade also makes styles for
         pseudo-elements of every element (``::marker``…) that layout only asks for on some.
-        ``ua_trimmed``: the cascade used the trimmed UA stylesheet, so a request for a footnote
-        or note pseudo-element stops the layout. False when nothing was attached.
+        False when nothing was attached.
         """
         styles = weasyprint_compat.computed_styles(style_for)
         if styles is None:
@@ -112,7 +106,7 @@ class StyleMemo:
         # Viewport units resolve against the first page's size, which layout stores in the
         # StyleFor's dict: one dict for the document's styles, the kept ones and later @page ones.
         weasyprint_compat.share_page_sizes(style_for, styles, self.page_sizes)
-        weasyprint_compat.hand_out_kept_styles(style_for, self, ua_trimmed)
+        weasyprint_compat.hand_out_kept_styles(style_for, self)
         return True
 
     @staticmethod
