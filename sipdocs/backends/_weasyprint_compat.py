@@ -139,8 +139,8 @@ def html_from_string(source: str, base_url: str, url_fetcher: Any, style_memo: A
 @functools.cache
 def _html_classes() -> tuple[type, type]:
     """(``MemoHTML``, ``PreParsedHTML``): made once, the first time a fast path needs them."""
+    import weasyprint
     from weasyprint import DEFAULT_OPTIONS, HTML
-    from weasyprint import _find_base_url as find_base_url
     from weasyprint.document import Document
 
     import cssselect2
@@ -189,7 +189,7 @@ def _html_classes() -> tuple[type, type]:
         """What ``HTML.__init__`` sets up after parsing, from a tree parsed elsewhere."""
 
         def __init__(self, root: ET.Element, base_url: str, url_fetcher: Any) -> None:
-            self.base_url = find_base_url(root, base_url)
+            self.base_url = weasyprint._find_base_url(root, base_url)  # only made when html_tree is usable
             self.url_fetcher = url_fetcher
             self.media_type = "print"
             self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
