@@ -1,6 +1,6 @@
 # sipdocs — set-up, demo and tests. Two commands do everything on a fresh Debian machine:
 #   make demo   create .venv, install sipdocs (+ system libraries when root), render samples to out/
-#   make test   same set-up, then the whole test suite
+#   make test   same set-up, then the whole test suite (the PDF tests twice: fast paths on and off)
 #   make snapshots  same set-up, then write the page snapshots and texts (tests/snapshots/) and the
 #                   README's page pictures (samples/pages/) anew
 PYTHON ?= python3
@@ -36,6 +36,8 @@ demo: sysdeps venv
 
 test: sysdeps-test venv
 	$(BIN)/python -m pytest -q
+	# the PDF tests again with every fast path off: WeasyPrint and pydyf through their public API only
+	SIPDOCS_FAST_PATHS=0 $(BIN)/python -m pytest -q tests/test_pdf.py tests/test_pdf_fonts.py tests/test_consent_form.py
 	$(BIN)/sipdocs forms check
 	$(MAKE) wheel-check
 

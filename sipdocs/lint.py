@@ -4,7 +4,10 @@ For every pack and document kind the layout is loaded (which checks it: structur
 ids, catalogue keys, context paths). Then, for every template format (Word and HTML) — the
 pack's own file, or the one built from the layout — and language the pack speaks, the
 template is parsed the way it is rendered (docxtpl's ``patch_xml`` for Word) and its Jinja
-syntax tree is walked. Problems reported:
+syntax tree is walked. (``patch_xml`` is not docxtpl's public API: where its fast path is off —
+another docxtpl, or ``SIPDOCS_FAST_PATHS=0``, see ``sipdocs/backends/_docxtpl_compat.py`` — a
+Word template's Jinja is only checked for syntax, as a whole, by docxtpl's public
+``get_undeclared_template_variables``.) Problems reported:
 
 * ``lint.layout`` – the layout does not load (the message names file, pointer and cause);
 * ``lint.sections_differ`` (a warning) – a pack's own template no longer has the layout's
@@ -227,6 +230,20 @@ def _undefined(source: str, env: Any, shape: Any) -> tuple[set[str], str | None]
     return missing, None
 
 
+def _docxtpl_syntax(content: bytes, env: Any) -> str | None:
+    """A Word template's Jinja syntax error, found through docxtpl's public API, or None."""
+    import io
+
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(env)
+    except TemplateSyntaxError as exc:
+        return f"line {exc.lineno}: {exc.message}"
+    return None
+
+
 # --- the checks -----------------------------------------------------------------------------------
 
 def _docx_sources(content: bytes) -> dict[str, str]:
@@ -254,9 +271,9 @@ def _word_checks(pack: Pack, name: str, part: str, xml: str) -> Iterator[LintPro
 def check_pack(pack: Pack) -> list[LintProblem]:
     """All problems of one pack: every kind's layout, and every template it renders with —
     its own files or those built from the layout — in both formats and every language."""
-    from docxtpl import DocxTemplate
     from jinja2 import DictLoader, FileSystemLoader, ChoiceLoader
 
+    from .backends import _docxtpl_compat as docxtpl_compat
     from .layout.build import base_template
     from .templating import make_environment
 
@@ -286,9 +303,14 @@ def check_pack(pack: Pack) -> list[LintProblem]:
                     problems.extend(_compare_sections(pack, name, fmt, content, layout.section_ids))
             if fmt == "docx":
                 sources = {}
+                per_part = docxtpl_compat.compiled_engine()
                 for part, xml in _docx_sources(content).items():
                     problems.extend(_word_checks(pack, name, part, xml))
-                    sources[part] = DocxTemplate.patch_xml(None, xml)
+                    if per_part:
+                        sources[part] = docxtpl_compat.patch_xml(xml)
+                syntax = None if per_part or not isinstance(content, bytes) else _docxtpl_syntax(content, env)
+                if syntax:
+                    problems.append(LintProblem(pack.id, name, None, None, "lint.syntax", syntax))
             else:
                 sources = {None: str(content)}
                 base = _extends(sources[None])

@@ -12,6 +12,17 @@ SAMPLES = REPO / "samples"
 KINDS = ("invitation", "consent", "plan", "followup", "closure", "intake_note")
 
 
+def _fast_paths_switched_on() -> bool:
+    from sipdocs.backends._compat import switched_on
+
+    return switched_on()
+
+
+# Tests of the fast paths themselves (``sipdocs/backends/_*_compat.py``); `make test` runs the PDF
+# tests a second time with SIPDOCS_FAST_PATHS=0, where these have nothing to look at.
+needs_fast_paths = pytest.mark.skipif(not _fast_paths_switched_on(), reason="SIPDOCS_FAST_PATHS=0")
+
+
 def load_sample(kind: str) -> dict:
     return json.loads((SAMPLES / f"{kind}.json").read_text(encoding="utf-8"))
 

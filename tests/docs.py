@@ -334,10 +334,9 @@ def recording_html(renderer: Any) -> list[str]:
 
 
 def unshared_renderer() -> Any:
-    """A renderer whose PDF backend keeps no computed styles between documents (and uses
-    WeasyPrint's whole UA stylesheet): the oracle for the styles a renderer keeps."""
-    from sipdocs import Renderer
+    """A renderer with every fast path off: plain WeasyPrint through its public API — its own
+    HTML parser, every style computed for every document, each image encoded for each PDF. The
+    oracle for the fast paths (``sipdocs/backends/_weasyprint_compat.py``): same input, same bytes."""
+    from sipdocs import Renderer, RenderOptions
 
-    renderer = Renderer()
-    renderer.backend("pdf").share_styles = False
-    return renderer
+    return Renderer(RenderOptions(fast_paths=False))

@@ -30,8 +30,9 @@ class RenderOptions:
     :param pdf_password: encrypt every PDF with AES-256; the PDF stays tagged PDF/UA-1 but
         cannot claim PDF/A, which forbids encryption.
     :param fast_paths: False renders through the libraries' public API only, without the speed-ups
-        that reach into WeasyPrint, pydyf or docxtpl internals (``SIPDOCS_FAST_PATHS=0`` and the
-        CLI's ``--no-fast-paths`` do the same).
+        that reach into WeasyPrint's or docxtpl's internals (``SIPDOCS_FAST_PATHS=0`` and the
+        CLI's ``--no-fast-paths`` do the same): the same documents, slower; Word files then come
+        from the docxtpl engine. See ``sipdocs/backends/_compat.py``.
     """
 
     time_limit: float | None = 60.0

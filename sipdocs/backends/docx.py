@@ -36,6 +36,7 @@ from ..errors import RenderError, TemplateSecurityError
 from ..images import Image
 from ..templating import make_environment
 from . import RenderJob, RenderOptions
+from ._docxtpl_compat import compiled_engine
 from .docx_language import localised_parts, word_language
 from .docx_links import (HYPERLINK_REL, add_relationships, ensure_link_style, has_links, resolve_links, word_link,
                          word_mailto)
@@ -49,8 +50,10 @@ RENDERED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xm
 
 
 def create_docx_backend(options: RenderOptions) -> Any:
-    """The Word backend selected by ``options.docx_engine`` (``auto`` = compiled)."""
-    if options.docx_engine == "docxtpl":
+    """The Word backend selected by ``options.docx_engine`` (``auto`` = compiled): the reference
+    engine when the compiled one's fast path is off (``options.fast_paths``, another docxtpl;
+    see :mod:`._docxtpl_compat`)."""
+    if options.docx_engine == "docxtpl" or not compiled_engine(options.fast_paths):
         return DocxtplBackend(options)
     from .docx_compiled import CompiledDocxBackend
 
@@ -305,7 +308,7 @@ class DocxtplBackend:
             raise map_template_error(exc, name, str(part) if part else None) from exc
         alts = alt_texts(job.context)
         for part in tpl.docx.part.package.iter_parts():
-            element = getattr(part, "_element", None)
+            element = getattr(part, "element", None)  # XML parts (python-docx's XmlPart)
             if element is not None:
                 set_alt_texts(element, lambda rid, p=part: _related_blob(p, rid), alts)
         buf = io.BytesIO()

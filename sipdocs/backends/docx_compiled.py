@@ -8,7 +8,7 @@ file (and re-built when the file changes):
   (styles, theme, numbering, fonts …) are copied into each output without
   decompressing or recompressing them;
 * each XML part that contains tags gets docxtpl's own pre-processing
-  (:meth:`DocxTemplate.patch_xml`, the ``\\n<w:p`` split) and is compiled to a Jinja
+  (``DocxTemplate.patch_xml``, the ``\\n<w:p`` split) and is compiled to a Jinja
   template once.
 
 Per document only the tagged parts are rendered, then post-processed exactly as docxtpl
@@ -16,7 +16,11 @@ does it — ``resolve_listing`` (``\\n``, ``\\t`` in values), ``fix_tables`` (on
 template has column tags; it is a no-op otherwise), sequential ``wp:docPr`` ids from 1001 —
 and pictures (QR codes, logo) are added as media parts with relationships of their own.
 docxtpl itself is the oracle: a differential test renders the corpus both ways and
-compares text and structure.
+compares text and structure. Calling docxtpl's ``patch_xml``, ``resolve_listing`` and
+``fix_tables`` outside its ``render`` is not its public API: the calls go through
+:mod:`._docxtpl_compat`, and where that fast path is off (another docxtpl, or
+``RenderOptions(fast_paths=False)``) the reference engine renders instead (see
+``create_docx_backend``).
 
 One deliberate difference: docxtpl turns ``{_{`` into ``{{`` in the *output*, which also
 rewrites user data that happens to contain ``{_{``. Here the template text is rewritten
@@ -36,6 +40,7 @@ from lxml import etree
 from ..errors import RenderError
 from ..images import Image
 from . import RenderJob, RenderOptions
+from . import _docxtpl_compat as docxtpl_compat
 from .docx import (_STRICT, MEDIA_TYPE, NS, RENDERED_PARTS, alt_texts, core_properties_xml, document_datetime,
                    finish_part, map_images, map_template_error, prepared_parts, word_environment)
 from .docx_language import word_language
@@ -131,8 +136,6 @@ class CompiledTemplate:
     """A template package indexed and compiled once."""
 
     def __init__(self, data: bytes, env: Any, name: str) -> None:
-        from docxtpl import DocxTemplate
-
         self.name = name
         self.entries: list[_Entry] = _read_zip(data)
         self.templates: dict[str, Any] = {}
@@ -144,7 +147,7 @@ class CompiledTemplate:
             xml = zlib.decompress(entry.compressed, -15).decode("utf-8") if entry.compressed else ""
             if not _TAG.search(xml):
                 continue
-            src = DocxTemplate.patch_xml(None, xml)  # docxtpl's own tag clean-up
+            src = docxtpl_compat.patch_xml(xml)  # docxtpl's own tag clean-up
             src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
             # docxtpl prints "{_{" in a template as "{{" (after rendering, which would also
             # rewrite data); emit the literal braces from the template itself instead.
@@ -201,13 +204,11 @@ class CompiledTemplate:
         return _write_zip(self.entries, rendered, pictures.media, self.variants(lang))
 
     def _post_process(self, part: str, xml: str) -> str:
-        from docxtpl import DocxTemplate
-
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if any(ch in xml for ch in _LISTING_CHARS):
             xml = _resolve_listing(xml)
         if self.fix_tables.get(part):
-            tree = DocxTemplate.fix_tables(None, xml)
+            tree = docxtpl_compat.fix_tables(xml)
             xml = etree.tostring(tree, encoding="unicode")
         if part == "word/document.xml":
             counter = iter(range(1001, 1_000_000))
@@ -227,8 +228,6 @@ def _resolve_listing(xml: str) -> str:
     docxtpl rewrites paragraph by paragraph (its pattern is :data:`_PARAGRAPH`), so running
     it on just the paragraphs that contain such a character gives the same document.
     """
-    from docxtpl import DocxTemplate
-
     out: list[str] = []
     pos = 0
     while True:
@@ -244,7 +243,7 @@ def _resolve_listing(xml: str) -> str:
             continue
         end += len("</w:p>")
         out.append(xml[pos:start])
-        out.append(_PARAGRAPH.sub(lambda m: DocxTemplate.resolve_listing(None, m.group(0)), xml[start:end]))
+        out.append(_PARAGRAPH.sub(lambda m: docxtpl_compat.resolve_listing(m.group(0)), xml[start:end]))
         pos = end
     out.append(xml[pos:])
     return "".join(out)

@@ -1,12 +1,17 @@
 """PDF output: Jinja HTML templates laid out by WeasyPrint, accessible and archivable.
 
 Per renderer (not per document) the backend keeps one ``FontConfiguration``, the parsed
-stylesheet of each pack, compiled Jinja templates, WeasyPrint's image cache, the encoded
-PDF streams of those images, and the computed styles of each pack's documents
-(:mod:`.style_memo`); only the HTML of each document is new. Per document it pauses
-the cyclic garbage collector and serialises each PDF object once (see
-:func:`_collector_paused` and :func:`_serialise_once`). None of this patches WeasyPrint or
-pydyf: other users of them in the same process are unaffected.
+stylesheet of each pack, compiled Jinja templates and WeasyPrint's image cache — all through
+WeasyPrint's public API — and pauses the cyclic garbage collector while a document is laid
+out (:func:`_collector_paused`); the finisher edits pydyf's objects through their public
+attributes. The *fast paths* go further, through WeasyPrint's internals: the HTML parsed by
+Lexbor (:mod:`.html_tree`), the computed styles of each pack's documents kept
+(:mod:`.style_memo`), the encoded PDF streams of cached images kept. Each is declared, with
+the versions it was verified on, in :mod:`._weasyprint_compat`, and taken only on those
+versions and while ``RenderOptions.fast_paths`` is on (``SIPDOCS_FAST_PATHS=0`` turns them all
+off): then the PDF is made by ``HTML(string=…).render(…)`` and
+``Document.write_pdf(finisher=…)`` alone, and it is the same file. None of this patches
+WeasyPrint or pydyf: other users of them in the same process are unaffected.
 
 **Conformance.** By default every PDF is tagged and claims — and passes — both PDF/UA-1
 and PDF/A-2a: WeasyPrint's ``pdf/a-2a`` variant with tags on, then a finisher that writes
@@ -15,8 +20,9 @@ identification (WeasyPrint's own variants can only claim one and compress the pa
 with sipdocs as the producer in both the XMP and the document information dictionary.
 ``pdf/ua-1`` (what an encrypted PDF is, see :mod:`sipdocs.pdf_variants`) is the same
 tagged document with only the ``pdfuaid`` identification; ``plain`` an untagged ordinary PDF.
-The finisher also completes the form fields (:mod:`.pdf_forms`) and gives font subsets
-tags derived from their content (:mod:`.pdf_fonts`).
+The finisher also completes the form fields (:mod:`.pdf_forms`), gives font subsets tags
+derived from their content (:mod:`.pdf_fonts`), and compresses the streams, each ending
+unambiguously (:mod:`.pdf_streams`).
 
 **Resources.** :class:`PackFetcher` serves only ``data:`` URIs and files inside the pack's
 folders (canonical paths, so neither ``..`` nor a symlink leads out); anything else stops
@@ -35,58 +41,32 @@ import ctypes.util
 import functools
 import gc
 import os
-import shutil
 import warnings
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
-from xml.etree import ElementTree as ET
 
 from ..errors import BackendUnavailableError, RenderError
 from ..pdf_variants import PLAIN, UA, claims_pdfa, resolve_variant
 from ..templating import breakable_long_tokens, html_link, html_mailto, make_environment
 from . import RenderJob, RenderOptions
+from . import _weasyprint_compat as weasyprint_compat
+from ._compat import switched_on, usable
 from .docx import map_template_error
 from .pdf_fonts import retag_subsets
-from .pdf_objects import deref, part_bytes
+from .pdf_objects import deref
 from .pdf_forms import finish_form
+from .pdf_streams import ends_unambiguously, finish_streams
+from .pdf_xmp import xmp_packet
 from .style_memo import StyleMemo
 
 MEDIA_TYPE = "application/pdf"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XMP_NS = {
-    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
-    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
-    "pdf": "http://ns.adobe.com/pdf/1.3/",
-    "xmp": "http://ns.adobe.com/xap/1.0/",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "rdf": _RDF,
-    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
-    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
-    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
-}
 _warned_subset = False
-PDFA_LEVEL = ("a", 2, "A")  # PDF/A-2a: tagged, Unicode text; checked in tests with PDF_A_2A
-
-# PDF/A only allows XMP properties from predefined schemas or ones declared in the packet;
-# pdfuaid is not predefined, so the packet declares it (ISO 14289-1, Annex A).
-_PDFUA_EXTENSION_SCHEMA = """<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
- xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
- xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
- xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" rdf:about="">
-<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
-<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
-<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
-<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
-<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
-<pdfaProperty:name>part</pdfaProperty:name>
-<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
-<pdfaProperty:category>internal</pdfaProperty:category>
-<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
-</rdf:li></rdf:Seq></pdfaSchema:property>
-</rdf:li></rdf:Bag></pdfaExtension:schemas>
-</rdf:Description>"""
+# Writes tried before giving up on a cross-reference or object stream ending with CR
+# (one in 128 documents needs a second, see PdfBackend.write).
+_WRITES = 8
 
 
 def warn_if_no_hb_subset() -> None:
@@ -121,7 +101,7 @@ def _fetcher_class() -> type:
     """The fetcher class, made once (a class made per document is cyclic garbage)."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    class PackFetcher(URLFetcher):  # type: ignore[misc, valid-type]
+    class PackFetcher(URLFetcher):  # type: ignore[misc]
         def __init__(self, canonical: tuple[Path, ...]) -> None:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False,
                              fail_on_errors=True)
@@ -164,13 +144,29 @@ class PdfBackend:
         warn_if_no_hb_subset()
         self.options = options
         self.font_config = FontConfiguration()
-        atexit.register(_remove_font_folder, self.font_config)
+        atexit.register(_release_at_exit, weakref.ref(self))
         self.image_cache: dict[str, Any] = {}
         self._envs: dict[tuple[Path, ...], Any] = {}
         self._css: dict[tuple[Path, int], Any] = {}
         self._fetchers: dict[tuple[Path, ...], Any] = {}
         self._style_memos: dict[tuple[Path, ...], StyleMemo] = {}
-        self.share_styles = True  # computed styles kept between documents (see style_memo)
+
+    def release(self) -> None:
+        """Drop the fonts, stylesheets, images and kept styles, so WeasyPrint's font
+        configuration is freed and removes its temporary font folder (the backend cannot
+        render afterwards).
+
+        ``FontConfiguration.__del__`` removes the folder, but only once nothing refers to the
+        configuration: this backend's caches and kept styles do until the interpreter shuts
+        down, when the removal may not run at all, leaving the folder in the temporary
+        directory. So the backend releases them at exit.
+        """
+        fonts = weakref.ref(self.font_config) if self.font_config is not None else None
+        self.font_config = None
+        for cache in (self._css, self._style_memos, self.image_cache, self._fetchers):
+            cache.clear()
+        if fonts is not None and fonts() is not None:
+            gc.collect()  # kept styles and the fonts' own references form cycles
 
     # -- caches ----------------------------------------------------------------------------------
     def environment(self, pack: Any) -> Any:
@@ -209,7 +205,7 @@ class PdfBackend:
         name = f"{job.kind}.html"
         try:
             template = env.get_template(name)
-            return template.render(job.context)
+            return str(template.render(job.context))
         except TemplateNotFound as exc:
             raise RenderError(f"Pack '{job.pack.id}' has no HTML template {exc.name!r}",
                               message_sv=f"Paketet '{job.pack.id}' saknar HTML-mallen {exc.name!r}",
@@ -227,17 +223,19 @@ class PdfBackend:
         if fetcher is None:
             fetcher = self._fetchers[job.pack.roots] = make_fetcher(job.pack.roots)
         fetcher.blocked = None  # one fetcher per pack for the renderer's life; its verdict is per document
-        memo = self._style_memos.setdefault(job.pack.roots, StyleMemo()) if self.share_styles else None
+        fast = switched_on(self.options.fast_paths)
+        memo = (self._style_memos.setdefault(job.pack.roots, StyleMemo())
+                if usable(weasyprint_compat.STYLE_MEMO, fast) else None)
         source = self.html(job)
         base_url = str(job.pack.path / "templates") + os.sep
         try:
-            html = parse_html(source, base_url, fetcher, memo)
+            html = parse_html(source, base_url, fetcher, memo, fast_paths=fast)
             document = html.render(font_config=self.font_config, stylesheets=[self.stylesheet(job)],
                                    cache=self.image_cache, **self._options())
         except FatalURLFetchingError as exc:
             raise _blocked(fetcher, job) from exc
         _drop_attachments(document)
-        _memoize_image_streams(self.image_cache)
+        weasyprint_compat.memoize_image_streams(self.image_cache, fast)
         return document
 
     def _options(self) -> dict[str, Any]:
@@ -248,11 +246,23 @@ class PdfBackend:
         return {"pdf_variant": "pdf/a-2a", "pdf_tags": True}
 
     def write(self, document: Any, job: RenderJob) -> bytes:
+        """The PDF of a laid-out document.
+
+        The finisher leaves no stream ending with CR (:mod:`.pdf_streams`), but pydyf makes
+        two more while writing — the object stream and the cross-reference stream — and about
+        one document in 128 has one of them end with CR. That document is written again with
+        one more, empty and unreferenced, object (then twice that…), which changes both
+        streams' content; the first write that ends every stream unambiguously is kept.
+        """
         from weasyprint.urls import FatalURLFetchingError
 
         options = self._options()
         try:
-            return document.write_pdf(finisher=self._finisher(job), **options)
+            for padding in range(_WRITES):
+                data = bytes(document.write_pdf(finisher=self._finisher(job, padding), **options))
+                if ends_unambiguously(data):
+                    break
+            return data
         except FatalURLFetchingError as exc:
             raise _blocked(None, job) from exc
 
@@ -260,7 +270,7 @@ class PdfBackend:
         with _collector_paused():
             return self.write(self.document(job), job)
 
-    def _finisher(self, job: RenderJob) -> Any:
+    def _finisher(self, job: RenderJob, padding: int = 0) -> Any:
         producer = _producer()
         tagged = self.variant != PLAIN
         pdfa = claims_pdfa(self.variant)
@@ -276,7 +286,9 @@ class PdfBackend:
                 _clean_to_unicode(pdf)
             finish_form(pdf)
             retag_subsets(pdf)
-            _serialise_once(pdf)
+            finish_streams(pdf)
+            for _ in range(padding):  # see write()
+                pdf.add_object(pydyf.Dictionary())
 
         return finish
 
@@ -325,62 +337,10 @@ def _collector_paused() -> Iterator[None]:
         gc.collect(0)
 
 
-def _memoize_image_streams(cache: dict[str, Any]) -> None:
-    """Encode each raster image in this renderer's cache for the PDF once, not once per document.
-
-    WeasyPrint's image cache keeps decoded images between documents, but
-    ``RasterImage.get_x_object`` re-encodes the pixels (PIL → PNG → Flate data) every time a
-    document is written — about 5 ms per QR code and more for a logo. The encoded stream
-    content does not depend on the document, so each cached image is given a subclass that
-    keeps it; a fresh ``pydyf.Stream`` is made around it each time, since PDF objects belong
-    to one file. Only the images in this renderer's cache change class — WeasyPrint itself is
-    not patched, so other users of it in the process (and the naive loop in ``bench/``) are
-    unaffected. Images with an alpha mask (a separate PDF object) and resized images are
-    left to WeasyPrint.
-    """
-    from weasyprint.images import RasterImage
-
-    for image in cache.values():
-        if type(image) is RasterImage:
-            image.__class__ = _stream_memo_image()
-
-
-@functools.cache
-def _stream_memo_image() -> type:
-    import pydyf
-    from weasyprint.images import RasterImage
-
-    class StreamMemoImage(RasterImage):  # type: ignore[misc, valid-type]
-        def get_x_object(self, *args: Any, **kwargs: Any) -> Any:
-            # WeasyPrint 70 calls get_x_object(interpolate, dpi_ratio); any other call
-            # (a resized image, an alpha mask, another WeasyPrint) is left to WeasyPrint
-            if kwargs or len(args) != 2 or args[1] != 1 or self.mode in ("RGBA", "LA"):
-                return super().get_x_object(*args, **kwargs)
-            interpolate = args[0]
-            memo = self.__dict__.setdefault("_sipdocs_streams", {})
-            if interpolate not in memo:
-                stream = super().get_x_object(*args)
-                if "SMask" in stream.extra:
-                    return stream
-                memo[interpolate] = ([bytes(part_bytes(part)) for part in stream.stream], dict(stream.extra))
-            content, extra = memo[interpolate]
-            return pydyf.Stream(list(content), pydyf.Dictionary(extra))
-
-    return StreamMemoImage
-
-
-
-
-def _remove_font_folder(font_config: Any) -> None:
-    """Remove WeasyPrint's temporary font folder before interpreter shutdown.
-
-    ``FontConfiguration.__del__`` does it too, but at shutdown ``shutil.rmtree`` may
-    already be gone and Python prints an "Exception ignored" message on exit.
-    """
-    folder = getattr(font_config, "_folder", None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-        font_config._folder = None
+def _release_at_exit(backend: "weakref.ref[PdfBackend]") -> None:
+    alive = backend()
+    if alive is not None:
+        alive.release()
 
 
 def _producer() -> str:
@@ -392,28 +352,15 @@ def _producer() -> str:
 
 
 def _write_xmp(document: Any, pdf: Any, producer: str, *, pdfa: bool = True) -> None:
-    """One uncompressed XMP packet claiming PDF/UA-1 (and PDF/A-2a), consistent with /Info.
+    """One uncompressed XMP packet claiming PDF/UA-1 (and PDF/A-2a), consistent with /Info
+    (:mod:`.pdf_xmp`).
 
     The packet replaces the content of the metadata stream WeasyPrint's variant wrote, so no
     unused stream is left in the file.
     """
     import pydyf
 
-    for prefix, uri in _XMP_NS.items():
-        ET.register_namespace(prefix, uri)
-    rdf = ET.fromstring(document.metadata.generate_rdf_metadata(*(PDFA_LEVEL if pdfa else ("ua", 1, None))))
-    for desc in rdf.iter(f"{{{_RDF}}}Description"):
-        key = f"{{{_XMP_NS['pdf']}}}Producer"
-        if key in desc.attrib:
-            desc.attrib[key] = producer
-    if pdfa:
-        ua = ET.SubElement(rdf, f"{{{_RDF}}}Description")
-        ua.attrib[f"{{{_RDF}}}about"] = ""
-        ua.attrib[f"{{{_XMP_NS['pdfuaid']}}}part"] = "1"
-        rdf.append(ET.fromstring(_PDFUA_EXTENSION_SCHEMA))
-    packet = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-              b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + ET.tostring(rdf, encoding="utf-8")
-              + b'</x:xmpmeta>\n<?xpacket end="r"?>')
+    packet = xmp_packet(document.metadata, producer, pdfa=pdfa)
     stream = deref(pdf.objects, pdf.catalog.get("Metadata"))
     if isinstance(stream, pydyf.Stream):
         stream.stream[:] = [packet]
@@ -535,90 +482,6 @@ def _clean_to_unicode(pdf: Any) -> None:
                     line = src + b" <" + fixed.encode("ascii") + b">"
             lines.append(line)
         obj.stream[:] = lines
-
-
-def _serialise_once(pdf: Any) -> None:
-    """Serialise each PDF object once, compress streams at zlib level 6, end streams unambiguously.
-
-    **Once.** For PDF/A, WeasyPrint asks pydyf for a file identifier, and pydyf computes it
-    as the MD5 of every object's serialised data — so each object is serialised, and each
-    stream compressed, a second time after it was written. The finisher runs after the last
-    change to the objects, so each object's class is swapped for a subclass that keeps its
-    first serialisation; objects pydyf adds while writing (the information dictionary, the
-    object stream) are swapped as they are added. Only this file's objects change class;
-    pydyf is not patched.
-
-    **Level 6.** pydyf compresses at zlib level 9, which for page content and fonts takes
-    about three times as long as level 6 for streams 3 % smaller.
-
-    **Stream ends.** pydyf writes ``data LF endstream``; compressed data that happens to end
-    with 0x0D (about one stream in 256) then reads as ``CR LF endstream``, and a PDF/A
-    checker that strips that CR LF as the end-of-line marker counts one byte less than
-    ``/Length``. Such streams get ``CR LF`` before ``endstream``.
-    """
-    for obj in pdf.objects:
-        _serialised_once(obj)
-    pdf.__class__ = _once_pdf(type(pdf))  # a class, not a closure on the instance: no reference cycle
-
-
-_ONCE: dict[type, type] = {}
-
-
-def _once_pdf(cls: type) -> type:
-    """A subclass of ``pydyf.PDF`` whose ``add_object`` makes objects serialise once."""
-    if getattr(cls, "_sipdocs_once", False):
-        return cls
-    if cls not in _ONCE:
-        def add_object(self: Any, obj: Any) -> None:
-            super(once, self).add_object(obj)
-            _serialised_once(obj)
-
-        once = type(f"Once{cls.__name__}", (cls,), {"add_object": add_object, "_sipdocs_once": True})
-        _ONCE[cls] = once
-    return _ONCE[cls]
-
-
-def _serialised_once(obj: Any) -> None:
-    """Swap ``obj``'s class for the subclass whose ``data`` is computed once (see above)."""
-    cls = type(obj)
-    if obj.free == "f" or getattr(cls, "_sipdocs_once", False):
-        return
-    if cls not in _ONCE:
-        import pydyf
-
-        is_stream = issubclass(cls, pydyf.Stream)
-
-        def data(self: Any) -> bytes:
-            out = self.__dict__.get("_sipdocs_data")
-            if out is None:
-                out = self.__dict__["_sipdocs_data"] = _stream_data(self) if is_stream else super(once, self).data
-            return out
-
-        once = type(f"Once{cls.__name__}", (cls,), {"data": property(data), "_sipdocs_once": True})
-        _ONCE[cls] = once
-    obj.__class__ = _ONCE[cls]
-
-
-def _stream_data(stream: Any) -> bytes:
-    """pydyf's ``Stream.data`` with zlib level 6 and an unambiguous end (see above)."""
-    import zlib
-
-    import pydyf
-
-    to_bytes = getattr(pydyf, "_to_bytes", None)
-    if to_bytes is None:  # a pydyf without the helper: its own serialisation, level 9
-        out = pydyf.Stream.data.fget(stream)
-    else:
-        content = b"\n".join(to_bytes(item) for item in stream.stream)
-        extra = pydyf.Dictionary(stream.extra.copy())
-        if stream.compress:
-            extra["Filter"] = "/FlateDecode"
-            content = zlib.compress(content, 6)
-        extra["Length"] = len(content)
-        out = extra.data + b"\nstream\n" + content + b"\nendstream"
-    if out.endswith(b"\r\nendstream"):  # data ending in CR: write CR LF before endstream
-        out = out[: -len(b"\nendstream")] + b"\r\nendstream"
-    return out
 
 
 def _drop_attachments(document: Any) -> None:

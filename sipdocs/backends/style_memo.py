@@ -25,70 +25,32 @@ Values are compared by value where they hash; lists by their items; anything els
 identity, which is sound because a kept style's declarations keep those objects alive, so
 their identities cannot be reused by other objects. What WeasyPrint writes into a style
 during layout (zero padding on collapsed tables, page counters on ``@page`` styles) is the
-same each time for the same style, and a test compares every sample, corpus case and every
-tenth generated input byte for byte with a renderer that keeps nothing.
+same each time for the same style, and tests compare every sample, corpus case and every
+tenth generated input byte for byte with plain WeasyPrint (every fast path off).
 
-Two more savings ride on the same hook. The cascade of a document with kept styles runs
-on :func:`trimmed_ua_stylesheet` — WeasyPrint's UA stylesheet without the footnote and note
-marker rules that give every element five styles layout hardly ever asks for — and a
-document that does ask is laid out again with the whole sheet. And once laid out, the
-document's ``StyleFor`` is emptied (:meth:`StyleMemo.release`), so the cascade's styles
-are freed by reference counting instead of waiting for the cyclic garbage collector.
+One more saving rides on the same hook: once laid out, the document's ``StyleFor`` is
+emptied (:meth:`StyleMemo.release`), so the cascade's styles are freed by reference counting
+instead of waiting for the cyclic garbage collector.
 
-WeasyPrint itself is not patched: only ``HTML`` objects made by :mod:`.html_tree` carry a
+WeasyPrint itself is not patched: only ``HTML`` objects made for the PDF backend carry a
 memo; they are laid out by a ``Document`` subclass whose ``_build_layout_context`` attaches
 the memo to that document's ``StyleFor`` by giving it a subclass with a memo-aware
-``__call__``. On a WeasyPrint whose internals differ from 70.x, nothing is attached.
+``__call__``. Everything this takes from WeasyPrint's internals goes through
+:mod:`._weasyprint_compat` (the ``style_memo`` fast path): this module only decides which
+styles are the same. With the fast path off, no memo is made.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import Any
+
+from . import _weasyprint_compat as weasyprint_compat
 
 # A pack whose documents keep producing new styles (values written into style="" attributes)
 # would grow the memo without end; past this many kept styles it starts afresh.
 MAX_STYLES = 20_000
-# What the memo reads and re-points on WeasyPrint's ComputedStyle (checked before each use).
-_STYLE_ATTRIBUTES = ("parent_style", "root_style", "cascaded", "pseudo_type", "base_url", "cache",
-                     "initial_page_sizes")
-
 
 _BY_IDENTITY, _SEQUENCE = object(), object()
-
-# Pseudo-elements that WeasyPrint's UA stylesheet gives every element, and that layout only
-# asks for on footnotes (``float: footnote``) and notes (``position: note()``).
-NOTE_PSEUDO_ELEMENTS = frozenset({"footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback"})
-_NOTE_RULE = re.compile(r"^::(%s)\s*\{[^{}]*\}[ \t]*$" % "|".join(sorted(NOTE_PSEUDO_ELEMENTS)), re.MULTILINE)
-
-
-class FullStylesheetNeeded(Exception):
-    """A document laid out with :func:`trimmed_ua_stylesheet` turned out to need the whole one."""
-
-    def __init__(self, notes: bool) -> None:
-        super().__init__("footnote or note" if notes else "styles not shared")
-        self.notes = notes
-
-
-@functools.cache
-def trimmed_ua_stylesheet() -> Any:
-    """WeasyPrint's UA stylesheet without its five footnote and note pseudo-element rules.
-
-    Those rules match every element, so the cascade makes five styles per element that
-    layout never asks for unless the document has footnotes or notes (≈ 10 ms for an
-    invitation). A document laid out with this sheet that does ask for one is laid out
-    again with the whole sheet (the memo's ``StyleFor`` raises :class:`FullStylesheetNeeded`
-    at the request), and its pack keeps the whole sheet from then on. None when this
-    WeasyPrint's sheet does not have exactly those rules as 70.x has them.
-    """
-    from weasyprint import CSS
-    from weasyprint.html import UA, UA_COUNTER_STYLE
-
-    text, removed = _NOTE_RULE.subn("", UA)
-    if removed != len(NOTE_PSEUDO_ELEMENTS):
-        return None
-    return CSS(string=text, counter_style=UA_COUNTER_STYLE.copy())
 
 
 def _hashable(value: Any) -> Any:
@@ -116,7 +78,6 @@ class StyleMemo:
         self._kept: set[int] = set()  # ids of the kept styles (alive in _styles, so unique)
         self.page_sizes: dict[str, Any] = {"box": None, "area": None}
         self._sizes_before: dict[str, Any] | None = None
-        self.notes_seen = False  # a document of the pack had footnotes or notes: whole UA sheet
 
     def __len__(self) -> int:
         return len(self._styles)
@@ -127,32 +88,25 @@ class StyleMemo:
         self.page_sizes = {"box": None, "area": None}
         self._sizes_before = None
 
-    def attach(self, style_for: Any, ua_trimmed: bool = False) -> bool:
+    def attach(self, style_for: Any) -> bool:
         """Make a freshly cascaded document's ``StyleFor`` hand out kept styles where keys match.
 
         The swap happens when layout first asks for a style: the cascade also makes styles for
         pseudo-elements of every element (``::marker``…) that layout only asks for on some.
-        ``ua_trimmed``: the cascade used :func:`trimmed_ua_stylesheet`, so a request for a
-        footnote or note pseudo-element stops the layout. False when nothing was attached.
+        False when nothing was attached.
         """
-        styles = getattr(style_for, "_computed_styles", None)
-        root = next(iter(styles.values()), None) if styles else None
-        if root is None or not all(hasattr(root, name) for name in _STYLE_ATTRIBUTES):
+        styles = weasyprint_compat.computed_styles(style_for)
+        if styles is None:
             return False  # a WeasyPrint whose styles differ from 70.x: its ordinary path, unshared
-        if root["display"] == ("none",):
+        if weasyprint_compat.hides_root(styles):
             return False  # WeasyPrint then rewrites every element's display: nothing to keep
         if len(self._styles) > MAX_STYLES:
             self.clear()
         self._sizes_before = dict(self.page_sizes) if self._styles else None
         # Viewport units resolve against the first page's size, which layout stores in the
         # StyleFor's dict: one dict for the document's styles, the kept ones and later @page ones.
-        style_for.initial_page_sizes = self.page_sizes
-        for style in styles.values():
-            style.initial_page_sizes = self.page_sizes
-        style_for._sipdocs_memo = self
-        style_for._sipdocs_swapped = {}
-        style_for._sipdocs_ua_trimmed = ua_trimmed
-        style_for.__class__ = _shared_style_for(type(style_for))
+        weasyprint_compat.share_page_sizes(style_for, styles, self.page_sizes)
+        weasyprint_compat.hand_out_kept_styles(style_for, self)
         return True
 
     @staticmethod
@@ -165,10 +119,7 @@ class StyleMemo:
         declarations: ~17,000 objects left to the cyclic garbage collector. Emptied, they are
         freed by reference counting and the collection after the document has little to walk.
         """
-        for name in ("_computed_styles", "_cascaded_styles", "_sipdocs_swapped"):
-            table = getattr(style_for, name, None)
-            if isinstance(table, dict):
-                table.clear()
+        weasyprint_compat.release(style_for)
 
     def sizes_changed(self) -> bool:
         """Whether the document just laid out had another first-page size than the ones before.
@@ -188,7 +139,7 @@ class StyleMemo:
         if entry is not None:
             return entry[1]
         used = style
-        parent = style.parent_style
+        parent = weasyprint_compat.parent_style(style)
         if parent is None:
             used = self._kept_or_keep(style, None)
         else:
@@ -200,8 +151,8 @@ class StyleMemo:
         return used
 
     def _kept_or_keep(self, style: Any, kept_parent: Any) -> Any:
-        cascaded = style.cascaded
-        key = (id(kept_parent), style.pseudo_type, style.base_url,
+        pseudo_type, base_url, cascaded = weasyprint_compat.style_key(style)
+        key = (id(kept_parent), pseudo_type, base_url,
                tuple([(name, value, weight) for name, (value, weight) in cascaded.items()]))
         try:
             kept = self._styles.get(key)
@@ -211,30 +162,7 @@ class StyleMemo:
             kept = self._styles.get(key)
         if kept is not None:
             return kept
-        if kept_parent is not None:
-            style.parent_style = kept_parent
-            style.root_style = kept_parent.root_style if kept_parent.parent_style is not None else kept_parent
-            style.cache = kept_parent.cache
-        style.initial_page_sizes = self.page_sizes
+        weasyprint_compat.inherit_from(style, kept_parent, self.page_sizes)
         self._styles[key] = style
         self._kept.add(id(style))
         return style
-
-
-@functools.cache
-def _shared_style_for(base: type) -> type:
-    """``StyleFor`` (``base``) whose lookups go through the attached :class:`StyleMemo`."""
-
-    class SharedStyleFor(base):  # type: ignore[misc, valid-type]
-        def __call__(self, element: Any, pseudo_type: Any = None) -> Any:
-            if pseudo_type in NOTE_PSEUDO_ELEMENTS and self._sipdocs_ua_trimmed:
-                raise FullStylesheetNeeded(notes=True)
-            styles = self._computed_styles
-            style = styles.get((element, pseudo_type))
-            if style is not None:
-                used = self._sipdocs_memo.swap(style, self._sipdocs_swapped)
-                if used is not style:
-                    styles[element, pseudo_type] = used
-            return super().__call__(element, pseudo_type)
-
-    return SharedStyleFor

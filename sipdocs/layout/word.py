@@ -21,6 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from ..errors import RenderError
+
 from .blocks import (FOOTER_LINES, HEADER_TITLE, TEXT_WIDTH_MM, B, Block, Bullets, Checkboxes, Evaluation, Fields,
                      H1, H2, If, P, Run, Section, Signatures, Table, Text, Together, branch, shares)
 
@@ -318,6 +320,33 @@ def _runs(p: Any, runs: Sequence[Run]) -> None:
             p.add_run(run)
 
 
+# The XML element of a paragraph, cell, row or table, through python-docx's public API only:
+# ElementProxy.element is public, and a paragraph's ``paragraph_format`` proxies the ``w:p``
+# itself; a cell always holds a paragraph, the first row's first cell is in its table. (The
+# ``_p``, ``_tc``, ``_tr`` and ``_tbl`` attributes hold the same elements, but are private.)
+
+def _xml(paragraph: Any) -> Any:
+    element = paragraph.paragraph_format.element
+    if element.tag != qn("w:p"):  # a python-docx whose ParagraphFormat proxies something else
+        raise RenderError("This python-docx version cannot build Word templates (a paragraph's format "
+                          "is not its w:p element)",
+                          message_sv="Den här versionen av python-docx kan inte bygga Word-mallar (ett styckes "
+                                     "format är inte dess w:p-element)", code="render.failed")
+    return element
+
+
+def _cell_xml(cell: Any) -> Any:
+    return _xml(cell.paragraphs[0]).getparent()
+
+
+def _row_xml(row: Any) -> Any:
+    return _cell_xml(row.cells[0]).getparent()
+
+
+def _table_xml(table: Any) -> Any:
+    return _row_xml(table.rows[0]).getparent()
+
+
 def _field(paragraph: Any, instr: str, placeholder: str) -> None:
     """A simple field (PAGE, NUMPAGES) that Word and LibreOffice update when laying out."""
     fld = OxmlElement("w:fldSimple")
@@ -327,7 +356,7 @@ def _field(paragraph: Any, instr: str, placeholder: str) -> None:
     t.text = placeholder
     r.append(t)
     fld.append(r)
-    paragraph._p.append(fld)
+    _xml(paragraph).append(fld)
 
 
 def _repeat_header(row: Any) -> None:
@@ -338,7 +367,7 @@ def _repeat_header(row: Any) -> None:
     does not split either.
     """
     _cant_split(row)
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    _row_xml(row).get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _cant_split(row: Any) -> None:
@@ -348,7 +377,7 @@ def _cant_split(row: Any) -> None:
     and the rest of the row — empty — opens the next page. (A row with more text than a page
     holds may still split: the Word engines drop its ``cantSplit``, see
     ``sipdocs/backends/docx_rows.py``.)"""
-    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr = _row_xml(row).get_or_add_trPr()
     tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
@@ -366,7 +395,7 @@ def _fixed_layout(table: Any) -> None:
     """Fixed column widths: Word does not widen a column to fit its content."""
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    _table_xml(table).tblPr.append(layout)
 
 
 def _cell_side_margins(cell: Any, twips: int) -> None:
@@ -376,13 +405,13 @@ def _cell_side_margins(cell: Any, twips: int) -> None:
         el.set(qn("w:w"), str(twips))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    cell._tc.get_or_add_tcPr().append(margins)
+    _cell_xml(cell).get_or_add_tcPr().append(margins)
 
 
 def _table_cell_margins(table: Any, top_bottom: int = 30, left_right: int = 85) -> None:
     """The table's default cell margins in twips (about 0.5 mm above and below the text, as
     the PDF's cell padding; Word's own default has none, so text touches the border)."""
-    tbl_pr = table._tbl.tblPr
+    tbl_pr = _table_xml(table).tblPr
     margins = OxmlElement("w:tblCellMar")
     for side, twips in (("top", top_bottom), ("left", left_right), ("bottom", top_bottom), ("right", left_right)):
         el = OxmlElement(f"w:{side}")
