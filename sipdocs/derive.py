@@ -55,7 +55,7 @@ class Derived(Mapping[str, Any]):
     sectors: tuple[str, ...] | None = None
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> "Derived":
+    def from_mapping(cls, values: Mapping[str, Any]) -> Derived:
         """The known keys of a plain mapping (as ``derived`` was before it had its own step)."""
         known = {k: v for k, v in values.items() if k in _KEYS}
         if isinstance(known.get("sectors"), list):

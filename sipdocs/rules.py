@@ -33,11 +33,11 @@ class Check:
     """What a rule sees: the normalised input, the pack and the derived values (all read-only)."""
 
     kind: str
-    data: dict[str, Any]
+    data: dict[str, Any] = field(repr=False)  # describes a child: kept out of repr() and tracebacks
     pack: Pack
     derived: Derived = field(default_factory=Derived)
     debug: bool = False
-    original: dict[str, Any] | None = None  # the input before normalisation
+    original: dict[str, Any] | None = field(default=None, repr=False)  # the input before normalisation
 
     @property
     def settings(self) -> RuleSettings:
