@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
-from .domain import SECTOR_OF_KIND, add_months
+from .domain import SECTOR_OF_KIND, add_months, consent_valid_until
 from .idnumbers import age_on, parse_id_number
 from .packs import Pack, RuleSettings
 
@@ -160,8 +160,10 @@ def _consent_document(data: Mapping[str, Any], s: RuleSettings) -> tuple[date | 
     if start is None:
         return None, None
     end = date_at(data, "process_end")
-    computed = _plus_months(start, s.consent_max_months)
-    limit = min(computed, end) if computed and end else computed or end
+    try:
+        limit: date | None = consent_valid_until(start, end, s.consent_max_months)
+    except ValueError:  # start + max months is beyond year 9999: only the process end limits it
+        limit = end
     given = date_at(data, "valid_until")
     if given and start <= given and (limit is None or given <= limit):
         return limit, given

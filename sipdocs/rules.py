@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator
 
 from .derive import Derived, date_at
 from .domain import PROTECTED_CONTACT_FIELDS, is_protected
@@ -85,20 +85,15 @@ def rule(*kinds: str) -> Callable[[Rule], Rule]:
     return register
 
 
-def registered_rules() -> tuple[RegisteredRule, ...]:
-    """Every registered rule, in registration order (which does not matter)."""
-    return tuple(_RULES)
-
-
-def run_rules(check: Check, rules: Sequence[RegisteredRule] | None = None) -> list[Issue]:
-    """The issues of every rule (or of ``rules``) that applies to ``check.kind``.
+def run_rules(check: Check) -> list[Issue]:
+    """The issues of every registered rule that applies to ``check.kind``, in any order.
 
     :raises InternalError: ``internal.rule_failed`` — a rule raised, which is a bug in sipdocs
         and never the input's fault. The message names the rule, never a value: the
         exception (which may quote the input) is chained only when ``check.debug`` is set.
     """
     issues: list[Issue] = []
-    for entry in _RULES if rules is None else rules:
+    for entry in _RULES:
         if not entry.applies_to(check.kind):
             continue
         try:
