@@ -22,6 +22,7 @@ from .api import loads as loads
 from .api import validate as validate
 from .errors import BackendUnavailableError as BackendUnavailableError
 from .errors import InputError as InputError
+from .errors import InternalError as InternalError
 from .errors import InvalidInputError as InvalidInputError
 from .errors import Issue as Issue
 from .errors import OutputError as OutputError
@@ -129,4 +130,5 @@ __all__ = [
     "OutputError",
     "OutputExistsError",
     "SheetError",
+    "InternalError",
 ]

@@ -11,8 +11,9 @@ What happens here:
 * dates and times are formatted with Babel for the document language
   ("tisdag 12 maj 2026 kl. 13.00–15.00"); ISO values stay available as ``*_iso``;
 * enum codes get their labels from the pack's catalogue (``*_label``);
-* computed values are added: consent valid-until (R5), confirm-by (R13), the child's age,
-  the legal reference in force on the document date (R1), who calls the follow-up (R19);
+* computed values are added: consent valid-until (R5), confirm-by (R13) and the child's age,
+  as :mod:`sipdocs.derive` computed them during validation, the legal reference in force on
+  the document date (R1), who calls the follow-up (R19);
 * **protected identity** (R30): a protected person's address, phone and e-mail are
   dropped here, once, for every output format; ``contact_note`` says
   "Kontakt via sammankallande" instead, and the protection level is never exposed;
@@ -26,6 +27,7 @@ from datetime import date, time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from .derive import Derived
 from .domain import is_protected
 from .errors import InvalidInputError
 from .images import Image, load_png
@@ -116,7 +118,7 @@ class _Builder:
         assert result.data is not None and result.kind is not None
         self.data: dict[str, Any] = result.data
         self.kind: str = result.kind
-        self.derived = result.derived
+        self.derived: Derived = result.derived  # computed once, by sipdocs.derive, during validation
         self.pack = pack
         self.lang = lang
         self.t = pack.catalogue(lang)
@@ -126,7 +128,8 @@ class _Builder:
     def label(self, group: str, code: Any) -> str | None:
         if code is None:
             return None
-        return self.t.get("enum", {}).get(group, {}).get(str(code), str(code))
+        found = self.t.get("enum", {}).get(group, {}).get(str(code), str(code))
+        return str(found)
 
     # -- people ----------------------------------------------------------------------------------
     def family_person(self, person: Mapping[str, Any] | None, relation_group: str | None = None) -> Ctx | None:
@@ -306,7 +309,7 @@ class _Builder:
             "form": c.get("form"),
             "form_label": self.label("consent_form", c.get("form")),
             "obtained_by": c.get("obtained_by"),
-            "valid_until": self.fmt.date(self.derived.get("consent_valid_until") or c.get("valid_until")),
+            "valid_until": self.fmt.date(self.derived.consent_valid_until or c.get("valid_until")),
             "purposes": self.labels("purpose", c.get("purposes")),
             "parties": self.consent_parties(c.get("parties")),
             "information_covered": c.get("information_covered"),
@@ -318,7 +321,7 @@ class _Builder:
         d = self.data
         child = self.family_person(d.get("child"))
         if child is not None:
-            age = self.derived.get("child_age")
+            age = self.derived.child_age
             child["age"] = age
             child["age_text"] = f"{age} {self.t['label']['age_years']}" if age is not None else None
         guardians = [self.family_person(g, "guardian_relation") for g in d.get("guardians") or []]
@@ -444,7 +447,7 @@ def _invitation(b: _Builder, ctx: Ctx) -> None:
         invited=[a for a in invitees if a["invitation_type"] != "summoned"],
         child_participation=_participation(b, part),
         consent=b.consent_ref(d.get("consent")),
-        confirm_by=b.fmt.weekday_date(b.derived.get("confirm_by")),
+        confirm_by=b.fmt.weekday_date(b.derived.confirm_by),
         roles={"chair": b.staff(roles.get("chair")), "note_taker": b.staff(roles.get("note_taker"))},
         distribution=b.distribution(invitees, ctx),
         enclosures=list(d.get("enclosures") or []),
@@ -476,9 +479,8 @@ def _consent(b: _Builder, ctx: Ctx) -> None:
                          for code, label in b.t["enum"]["purpose"].items()],
         parties=b.consent_parties(d.get("parties")),
         valid_from=b.fmt.date(d.get("valid_from")),
-        valid_until=b.fmt.date(b.derived.get("consent_valid_until")),
-        valid_until_iso=(b.derived["consent_valid_until"].isoformat()
-                         if b.derived.get("consent_valid_until") else None),
+        valid_until=b.fmt.date(b.derived.consent_valid_until),
+        valid_until_iso=b.derived.consent_valid_until.isoformat() if b.derived.consent_valid_until else None,
         process_end=b.fmt.date(d.get("process_end")),
         form_label=b.label("consent_form", d.get("form")),
         documented_in=None if documented is None else {

@@ -17,7 +17,8 @@ boundary with ``raise ... from exc``. Caller bugs (wrong argument types) stay
     ├── PostprocessError              PDF merge, metadata, encryption, form read-back
     ├── OutputError                   writing files (read-only, disk full)
     │   └── OutputExistsError         a file exists and force was not given           exit 5
-    └── SheetError                    spreadsheet cannot be read (bulk)         exit 3
+    ├── SheetError                    spreadsheet cannot be read (bulk)         exit 3
+    └── InternalError                 a bug in sipdocs (a domain rule raised)           exit 1
 
 Each error and each :class:`Issue` has a stable dotted ``code`` (listed in the README),
 an RFC 6901 JSON ``pointer`` into the input where one applies, and a message in Swedish
@@ -30,7 +31,9 @@ All classes pickle (bulk rendering sends them between processes).
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Literal
 
 Level = Literal["error", "warning"]
@@ -48,6 +51,7 @@ __all__ = [
     "OutputError",
     "OutputExistsError",
     "SheetError",
+    "InternalError",
     "escape_pointer_token",
     "join_pointer",
 ]
@@ -296,3 +300,28 @@ class SheetError(InputError):
     """A spreadsheet cannot be read at all (format, encoding, dimensions)."""
 
     code = "sheet.unreadable"
+
+
+class InternalError(SipdocsError):
+    """A bug in sipdocs itself, never a problem in the input: e.g. a domain rule raised
+    (``internal.rule_failed``). The message names the part that failed, never an input value."""
+
+    code = "internal.error"
+
+    @classmethod
+    def bug_in(cls, part_en: str, part_sv: str, exc: BaseException, *, code: str,
+               **details: Any) -> "InternalError":
+        """The error for ``exc`` raised in ``part`` ("the rule sectors" / "regeln sectors").
+
+        It names the part, the exception's type and where it was raised (file and line), never
+        the exception's text, which may quote the input; chain ``exc`` only in debug mode.
+        """
+        frames = traceback.extract_tb(exc.__traceback__)
+        if frames:
+            details.setdefault("at", f"{Path(frames[-1].filename).name}:{frames[-1].lineno}")
+        kind = type(exc).__name__
+        return cls(f"Internal error: {part_en} failed ({kind}). This is a bug in sipdocs, not a problem "
+                   "in the input; please report it (run with --debug for details).",
+                   message_sv=f"Internt fel: {part_sv} kraschade ({kind}). Det är ett fel i sipdocs, inte "
+                   "i indata; rapportera det gärna (kör med --debug för detaljer).",
+                   code=code, details={**details, "exception": kind})

@@ -1,10 +1,15 @@
 """Domain rules beyond the schema (DOMAIN.md §3), each with a stable code and a pointer.
 
-A rule is a generator ``rule(check)`` that yields issues and may record computed
-values in ``check.derived``. Rules read their parameters from the pack
-(:class:`sipdocs.packs.RuleSettings`), so the same input can be an error under one
-county's routine and a warning under another's. Rules run on the normalised input
-and tolerate data the schema already rejected (they skip what they cannot read).
+A rule is a generator ``rule(check)`` that only yields issues: it reads the normalised
+input, the pack and the values :func:`sipdocs.derive.derive` computed from the input
+(``check.derived``), and writes nothing, so the rules can run in any order. Rules read their
+parameters from the pack (:class:`sipdocs.packs.RuleSettings`), so the same input can be an
+error under one county's routine and a warning under another's. Rules run on the normalised
+input and tolerate data the schema already rejected (they skip what they cannot read); a rule
+that raises all the same is a bug in sipdocs, reported as ``internal.rule_failed``.
+
+To add a rule, write a generator here and register it with ``@rule(kind, …)``; give each
+issue code a message in :mod:`sipdocs.messages`.
 """
 
 from __future__ import annotations
@@ -14,24 +19,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
-from .domain import PROTECTED_CONTACT_FIELDS, SECTOR_OF_KIND, add_months, consent_valid_until, is_protected
-from .errors import Issue, Level, join_pointer
+from .derive import Derived, date_at
+from .domain import PROTECTED_CONTACT_FIELDS, is_protected
+from .errors import InternalError, Issue, Level, SipdocsError, join_pointer
 from .idnumbers import age_on, parse_id_number
 from .messages import make_issue
 from .normalize import iter_family, iter_participants
 from .packs import Pack, RuleSettings
 
 
-@dataclass
+@dataclass(frozen=True)
 class Check:
-    """What a rule sees: the normalised input, the pack and a place for computed values."""
+    """What a rule sees: the normalised input, the pack and the derived values (all read-only)."""
 
     kind: str
-    data: dict[str, Any]
+    data: dict[str, Any] = field(repr=False)  # describes a child: kept out of repr() and tracebacks
     pack: Pack
+    derived: Derived = field(default_factory=Derived)
     debug: bool = False
-    derived: dict[str, Any] = field(default_factory=dict)
-    original: dict[str, Any] | None = None  # the input before normalisation
+    original: dict[str, Any] | None = field(default=None, repr=False)  # the input before normalisation
 
     @property
     def settings(self) -> RuleSettings:
@@ -48,41 +54,55 @@ class Check:
                           **({"field": title} if title else {}), **params)
 
     def date(self, *path: str | int) -> date | None:
-        node: Any = self.data
-        for token in path:
-            if isinstance(node, dict):
-                node = node.get(token)
-            elif isinstance(node, list) and isinstance(token, int) and token < len(node):
-                node = node[token]
-            else:
-                return None
-        if not isinstance(node, str):
-            return None
-        try:
-            return date.fromisoformat(node)
-        except ValueError:
-            return None
+        return date_at(self.data, *path)
 
 
 Rule = Callable[[Check], Iterator[Issue]]
-_RULES: list[tuple[tuple[str, ...] | None, Rule]] = []
+
+
+@dataclass(frozen=True)
+class RegisteredRule:
+    """A rule as registered: its id (the function's name), its kinds (``None`` = every kind)."""
+
+    id: str
+    kinds: tuple[str, ...] | None
+    fn: Rule
+
+    def applies_to(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+
+_RULES: list[RegisteredRule] = []
 
 
 def rule(*kinds: str) -> Callable[[Rule], Rule]:
     """Register a rule for the given kinds (none given = every kind)."""
 
     def register(fn: Rule) -> Rule:
-        _RULES.append((kinds or None, fn))
+        _RULES.append(RegisteredRule(fn.__name__, kinds or None, fn))
         return fn
 
     return register
 
 
 def run_rules(check: Check) -> list[Issue]:
+    """The issues of every registered rule that applies to ``check.kind``, in any order.
+
+    :raises InternalError: ``internal.rule_failed`` — a rule raised, which is a bug in sipdocs
+        and never the input's fault. The message names the rule, never a value: the
+        exception (which may quote the input) is chained only when ``check.debug`` is set.
+    """
     issues: list[Issue] = []
-    for kinds, fn in _RULES:
-        if kinds is None or check.kind in kinds:
-            issues.extend(fn(check))
+    for entry in _RULES:
+        if not entry.applies_to(check.kind):
+            continue
+        try:
+            issues.extend(entry.fn(check))
+        except SipdocsError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a rule's bug becomes one stable error
+            raise InternalError.bug_in(f"the rule {entry.id}", f"regeln {entry.id}", exc,
+                                       code="internal.rule_failed", rule=entry.id) from (exc if check.debug else None)
     return issues
 
 
@@ -106,9 +126,6 @@ def identity_numbers(check: Check) -> Iterator[Issue]:
             continue
         if number.short_form:
             yield check.issue("id.short_form", path, "warning")
-        if path[0] == "child":
-            check.derived["child_birth_date"] = number.birth_date
-            check.derived["child_id_kind"] = number.kind
 
 
 @rule()
@@ -117,17 +134,12 @@ def child_identity_and_age(check: Check) -> Iterator[Issue]:
     child = check.data.get("child")
     if not isinstance(child, dict):
         return
-    if "personal_number" not in child:
-        if check.settings.allow_date_of_birth and check.date("child", "date_of_birth"):
-            check.derived["child_birth_date"] = check.date("child", "date_of_birth")
-        else:
-            yield check.issue("id.missing", ("child", "personal_number"))
-    birth = check.derived.get("child_birth_date")
-    on = check.date("document_date")
-    if birth is None or on is None:
+    if "personal_number" not in child and not (
+            check.settings.allow_date_of_birth and check.date("child", "date_of_birth")):
+        yield check.issue("id.missing", ("child", "personal_number"))
+    birth, age = check.derived.child_birth_date, check.derived.child_age
+    if birth is None or age is None:
         return
-    age = age_on(birth, on)
-    check.derived["child_age"] = age
     s = check.settings
     if not s.age_min <= age <= s.age_max:
         yield check.issue("age.out_of_scope", ("child", "personal_number"), "warning",
@@ -224,16 +236,12 @@ def meeting_shape(check: Check) -> Iterator[Issue]:
 def sectors(check: Check) -> Iterator[Issue]:
     """R12: at least ``min_sectors`` of school, social services and health care take part."""
     level = _level(check.settings.min_sectors_level)
-    key = "invitees" if check.kind == "invitation" else "attendees"
-    actors = check.data.get(key)
-    if level is None or not isinstance(actors, list) or not actors:
+    present = check.derived.sectors
+    if level is None or present is None:
         return
-    present = {SECTOR_OF_KIND[a["actor_kind"]] for a in actors
-               if isinstance(a, dict) and isinstance(a.get("actor_kind"), str) and a["actor_kind"] in SECTOR_OF_KIND}
-    check.derived["sectors"] = sorted(present)
     if len(present) < check.settings.min_sectors:
-        yield check.issue("sectors.too_few", (key,), level, limit=check.settings.min_sectors,
-                          count=len(present))
+        yield check.issue("sectors.too_few", ("invitees" if check.kind == "invitation" else "attendees",),
+                          level, limit=check.settings.min_sectors, count=len(present))
 
 
 @rule("plan", "followup", "invitation")
@@ -261,15 +269,14 @@ def consent_reference(check: Check) -> Iterator[Issue]:
         yield check.issue("consent.not_obtained", ("consent", "obtained"))
     given = check.date("consent", "valid_until")
     start = check.date("consent", "date")
-    limit = add_months(start, check.settings.consent_max_months) if start else None
+    limit = check.derived.consent_limit
     if given and limit and given > limit:
         yield check.issue("consent.valid_until_too_late", ("consent", "valid_until"))
     if given and start and given < start:
         yield check.issue("consent.valid_until_before_start", ("consent", "valid_until"))
-    valid_until = min(d for d in (given, limit) if d) if (given or limit) else None
+    valid_until = check.derived.consent_valid_until
     if valid_until is None:
         return
-    check.derived["consent_valid_until"] = valid_until
     meeting = check.date("meeting", "date")
     if meeting and meeting > valid_until:
         yield check.issue("consent.expired", ("consent", "valid_until") if given else ("consent", "date"))
@@ -289,15 +296,12 @@ def consent_document(check: Check) -> Iterator[Issue]:
     d = check.data
     start = check.date("valid_from")
     if start:
-        computed = consent_valid_until(start, check.date("process_end"), check.settings.consent_max_months)
-        check.derived["consent_valid_until"] = computed
+        latest = check.derived.consent_limit
         given = check.date("valid_until")
-        if given and given > computed:
+        if given and latest and given > latest:
             yield check.issue("consent.valid_until_too_late", ("valid_until",))
         elif given and given < start:
             yield check.issue("consent.valid_until_before_start", ("valid_until",))
-        elif given:
-            check.derived["consent_valid_until"] = given
         end = check.date("process_end")
         if end and end < start:
             yield check.issue("consent.valid_until_before_start", ("process_end",))
@@ -316,8 +320,8 @@ def consent_document(check: Check) -> Iterator[Issue]:
     purposes = d.get("purposes")
     if isinstance(purposes, list) and "other" in purposes and not d.get("purpose_other"):
         yield check.issue("consent.purpose_other_missing", ("purpose_other",))
-    relations = {p.get("relation") for p in persons if isinstance(p, dict)}
-    age = check.derived.get("child_age")
+    relations = {p["relation"] for p in persons if isinstance(p, dict) and isinstance(p.get("relation"), str)}
+    age = check.derived.child_age
     if persons and "guardian" not in relations and (age is None or age < 18):
         yield check.issue("consent.guardian_missing", ("consenting_persons",))
     limit = check.settings.child_consent_age
@@ -336,10 +340,7 @@ def invitation_timing(check: Check) -> Iterator[Issue]:
     sent = check.date("document_date")
     if meeting is None:
         return
-    from datetime import timedelta
-
     given = check.date("confirm_by")
-    check.derived["confirm_by"] = given or (meeting - timedelta(days=s.osa_days_before))
     if given and given >= meeting:
         yield check.issue("invitation.confirm_by_after_meeting", ("confirm_by",))
     if sent:
@@ -368,7 +369,8 @@ def plan_content(check: Check) -> Iterator[Issue]:
     d, s = check.data, check.settings
     interventions = d.get("interventions")
     if isinstance(interventions, list) and interventions:
-        cats = {i.get("principal_category") for i in interventions if isinstance(i, dict)}
+        cats = {i["principal_category"] for i in interventions
+                if isinstance(i, dict) and isinstance(i.get("principal_category"), str)}
         level = _level(s.single_principal_level)
         if level and not {"kommun", "region"} <= cats:
             yield check.issue("plan.single_principal", ("interventions",), level)

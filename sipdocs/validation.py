@@ -1,5 +1,10 @@
 """Validation: schema errors and domain rules become one ordered list of issues.
 
+The steps, in order: Python values and labels to the schema's JSON forms, the schema, then
+normalisation (:mod:`sipdocs.normalize`), derivation of the computed values
+(:mod:`sipdocs.derive`) and the domain rules (:mod:`sipdocs.rules`), which read the derived
+values and only report issues.
+
 Before the schema sees an input, it is brought to JSON as the schema describes it: Python
 values (dates, times, tuples) become their text forms (:mod:`sipdocs.jsonvalues`) and
 labels become codes (:mod:`sipdocs.vocabulary`), so a mapping from an ORM and a row from a
@@ -18,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from .errors import InvalidInputError, Issue, join_pointer
+from .derive import Derived, derive
+from .errors import InternalError, InvalidInputError, Issue, join_pointer
 from .kinds import KIND_IDS
 from .messages import make_issue
 from .packs import Pack, load_pack
@@ -45,7 +51,9 @@ class ValidationResult:
     :param pack: the pack id whose rules applied.
     :param issues: every issue, errors and warnings, in stable order.
     :param data: the normalised input (``None`` if the input was not an object).
-    :param derived: values computed by the rules (``consent_valid_until``, ``confirm_by``, ``child_age``…).
+    :param derived: the values :func:`sipdocs.derive.derive` computed from the input
+        (``consent_valid_until``, ``confirm_by``, ``child_age``…), a read-only mapping; a plain
+        mapping given here is turned into a :class:`~sipdocs.derive.Derived`.
     """
 
     kind: str | None
@@ -53,7 +61,11 @@ class ValidationResult:
     issues: tuple[Issue, ...]
     # the input and what was computed from it describe a child: kept out of repr() and logs
     data: dict[str, Any] | None = field(default=None, repr=False)
-    derived: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    derived: Derived = field(default_factory=Derived, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.derived, Derived):  # a dict, as before derivation had its own step
+            object.__setattr__(self, "derived", Derived.from_mapping(self.derived))
 
     @property
     def ok(self) -> bool:
@@ -157,6 +169,8 @@ def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = No
     :param debug: keep offending values in ``Issue.value`` (never do this in logs).
     :returns: a :class:`ValidationResult`; it never raises for bad input.
     :raises PackError: the pack cannot be loaded.
+    :raises InternalError: ``internal.rule_failed`` or ``internal.derive_failed`` — a bug in
+        sipdocs (a domain rule or a derivation raised), never silently skipped.
 
     .. versionadded:: 0.1
     """
@@ -201,16 +215,18 @@ def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = No
     from .rules import Check, run_rules
 
     normalized = normalize(data)
-    check = Check(kind=found, data=normalized, pack=pack_obj, debug=debug, original=data)
     try:
-        issues.extend(run_rules(check))
-    except (TypeError, AttributeError, KeyError, ValueError):
-        # A rule met data of the wrong shape; the schema has already reported it.
-        if not issues:
-            raise
+        derived = derive(normalized, pack_obj)
+    except Exception as exc:  # noqa: BLE001 - a bug in a derivation becomes one stable error
+        raise InternalError.bug_in("deriving values", "härledningen av värden", exc,
+                                   code="internal.derive_failed") from (exc if debug else None)
+    issues.extend(run_rules(Check(kind=found, data=normalized, pack=pack_obj, derived=derived,
+                                  debug=debug, original=data)))
     if claimed:
         issues = [i for i in issues if not _claimed(i.pointer, claimed)]
     issues.extend(pre_issues)
     issues.extend(damage)
-    ordered = tuple(sorted(dict.fromkeys(issues), key=lambda i: (i.pointer, i.code)))
-    return ValidationResult(found, pack_obj.id, ordered, normalized, dict(check.derived))
+    # a total order, so the issues do not depend on the order the rules ran in
+    ordered = tuple(sorted(dict.fromkeys(issues), key=lambda i: (i.pointer, i.code, i.level, i.message_en,
+                                                                  i.message_sv)))
+    return ValidationResult(found, pack_obj.id, ordered, normalized, derived)

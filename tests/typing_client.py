@@ -86,6 +86,8 @@ def handle_errors(path: Path) -> str:
         return exc.code
     except sipdocs.PackError as exc:
         return exc.code
+    except sipdocs.InternalError as exc:  # a bug in sipdocs, e.g. internal.rule_failed
+        return str(exc.details.get("rule"))
     except sipdocs.SipdocsError as exc:
         return str(exc.to_dict("en"))
     return "ok"

@@ -49,7 +49,7 @@ def context_shape(kind: str, pack_path: str) -> dict[str, Any]:
     pack = load_pack(pack_path)
     data = _skeleton(resolved_schema(kind)) or {}
     data["kind"] = kind
-    result = ValidationResult(kind, pack.id, (), data, {})
+    result = ValidationResult(kind, pack.id, (), data)
     lang = pack.languages[0] if pack.languages else "sv"
     shape: dict[str, Any] = _shape(make_context(result, pack, lang))
     shape.pop("t", None)  # the catalogue: its keys are checked against every language's catalogue
