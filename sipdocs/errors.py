@@ -33,6 +33,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
+from .exit_codes import EXIT_EXISTS, EXIT_FAILURE, EXIT_INVALID, EXIT_USAGE
+
 Level = Literal["error", "warning"]
 
 __all__ = [
@@ -144,7 +146,7 @@ class SipdocsError(Exception):
     """
 
     code: str = "sipdocs.error"
-    exit_code: int = 1
+    exit_code: int = EXIT_FAILURE
 
     def __init__(
         self,
@@ -206,7 +208,7 @@ class InputError(SipdocsError):
     """The input cannot be read (missing file, not JSON/YAML, not an object)."""
 
     code = "input.unreadable"
-    exit_code = 3
+    exit_code = EXIT_INVALID
 
 
 class InvalidInputError(InputError):
@@ -248,7 +250,7 @@ class PackError(SipdocsError):
     """A template pack is unknown, malformed or inconsistent."""
 
     code = "pack.invalid"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class TemplateSecurityError(SipdocsError):
@@ -289,7 +291,7 @@ class OutputExistsError(OutputError):
     """
 
     code = "output.exists"
-    exit_code = 5
+    exit_code = EXIT_EXISTS
 
 
 class SheetError(InputError):

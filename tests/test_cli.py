@@ -30,7 +30,7 @@ def test_validate_invalid_json_report(run_cli):
 
 
 def test_validate_english_messages(run_cli):
-    code, out, _ = run_cli("validate", "--lang", "en", "--format", "json",
+    code, out, _ = run_cli("validate", "--messages", "en", "--format", "json",
                            str(SAMPLES / "invalid" / "consent.invalid.json"))
     assert code == 3
     assert json.loads(out)[0]["message"] == "No guardian is among those consenting (/consenting_persons)."

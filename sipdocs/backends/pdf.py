@@ -46,14 +46,12 @@ from xml.etree import ElementTree as ET
 from ..errors import BackendUnavailableError, RenderError
 from ..pdf_variants import PLAIN, UA, claims_pdfa, resolve_variant
 from ..templating import breakable_long_tokens, html_link, html_mailto, make_environment
-from . import RenderJob, RenderOptions
-from .docx import map_template_error
+from .base import RenderJob, RenderOptions, map_template_error
 from .pdf_fonts import retag_subsets
 from .pdf_objects import deref, part_bytes
 from .pdf_forms import finish_form
 from .style_memo import StyleMemo
 
-MEDIA_TYPE = "application/pdf"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XMP_NS = {
     "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
@@ -146,10 +144,6 @@ def _fetcher_class() -> type:
 
 class PdfBackend:
     """WeasyPrint backend (see the module docstring)."""
-
-    format = "pdf"
-    extension = "pdf"
-    media_type = MEDIA_TYPE
 
     def __init__(self, options: RenderOptions) -> None:
         self.variant = resolve_variant(options.pdf_variant, encrypted=bool(options.pdf_password))
