@@ -257,7 +257,7 @@ def check_pack(pack: Pack) -> list[LintProblem]:
     from docxtpl import DocxTemplate
     from jinja2 import DictLoader, FileSystemLoader, ChoiceLoader
 
-    from .layout.build import base_template, template_for
+    from .layout.build import TEMPLATE_TYPES, base_template, template_for
     from .layout.load import load_layout
     from .templating import make_environment
 
@@ -272,7 +272,7 @@ def check_pack(pack: Pack) -> list[LintProblem]:
             problems.append(LintProblem(pack.id, f"layouts/{kind}.yaml", None, None, "lint.layout", exc.message))
             layout = None
         shapes = {lang: _merge_shape(_contexts(pack, kind, lang)) for lang in pack.languages}
-        for fmt in ("docx", "html"):
+        for fmt in TEMPLATE_TYPES:
             path = pack.own_template(kind, fmt)
             if path is None and layout is None:
                 continue  # reported above

@@ -198,10 +198,12 @@ def test_no_backend_imports_another(graph):
 
 def test_the_registry_names_exactly_the_backend_families():
     from sipdocs.backends.base import FORMATS
+    from sipdocs.layout.build import TEMPLATE_TYPES
 
     registered = {f"sipdocs.backends.{path.partition(':')[0]}" for spec in FORMATS.values()
                   for path in spec.engines.values()}
     assert registered == set(BACKEND_FAMILIES)
+    assert {spec.template for spec in FORMATS.values()} <= set(TEMPLATE_TYPES)
 
 
 def test_bulk_cli_and_web_render_through_the_front(graph):

@@ -20,9 +20,6 @@ from .common import EXIT_FAILURE, EXIT_OK
 
 __all__ = ["forms"]
 
-# the pack template types the output formats read (docx for Word, html for PDF)
-TEMPLATE_TYPES = tuple(dict.fromkeys(spec.template for spec in api.FORMATS.values()))
-
 
 @click.group()
 def forms() -> None:
@@ -53,6 +50,7 @@ def _summary(pack: Any) -> dict[str, Any]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show(pack: str, fmt: str) -> None:
     """Show PACK (id or folder): settings, layouts and templates, actors, languages."""
+    from ..layout.build import TEMPLATE_TYPES
     from ..layout.load import layout_files
 
     p = api.load_pack(pack)

@@ -21,6 +21,10 @@ from typing import Any
 from .html import BASE_HTML, BASE_NAME, body_template
 from .load import Layout, load_layout
 
+# The template types a layout is built into (and a pack may ship as its own files); each output
+# format reads one of them (``template`` in :data:`sipdocs.backends.base.FORMATS`).
+TEMPLATE_TYPES = ("docx", "html")
+
 _HTML: dict[str, str] = {}
 _DOCX: dict[str, bytes] = {}
 
