@@ -30,7 +30,7 @@ from bench.workload import bench_pack, built_templates, fresh_qr_png, inputs
 
 
 def _naive_html(env: Any, ctx: dict[str, Any]) -> str:
-    from sipdocs.backends.docx import map_images
+    from sipdocs.images import map_images
     from sipdocs.images import Image
 
     def fresh(img: Image) -> Any:

@@ -23,7 +23,7 @@ def _naive(path: str, ctx: dict[str, Any]) -> bytes:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from sipdocs.backends.docx import map_images
+    from sipdocs.images import map_images
     from sipdocs.templating import join_isolated, nothing_for_none, plain_link, plain_mailto
 
     tpl = DocxTemplate(path)

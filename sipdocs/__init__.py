@@ -4,7 +4,8 @@ Validated JSON/YAML inputs fill county template packs and become Word and PDF
 documents: the invitation, the consent, the plan, the follow-up, the closure notice
 and social services' incoming-information note.
 
-Public API (everything else is internal)::
+Public API: the front module :mod:`sipdocs.api`, re-exported here, and bulk rendering
+(everything else is internal)::
 
     import sipdocs
     result = sipdocs.validate("samples/invitation.json")   # or a dict, JSON/YAML text, bytes, a file
@@ -16,9 +17,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import api as _api
+from .api import Artifact as Artifact
 from .api import InputSource as InputSource
+from .api import Pack as Pack
+from .api import Renderer as Renderer
+from .api import RenderOptions as RenderOptions
+from .api import RenderResult as RenderResult
+from .api import ValidationResult as ValidationResult
 from .api import list_packs as list_packs
+from .api import load_pack as load_pack
 from .api import loads as loads
+from .api import render as render
+from .api import render_packet as render_packet
 from .api import validate as validate
 from .errors import BackendUnavailableError as BackendUnavailableError
 from .errors import InputError as InputError
@@ -34,13 +45,8 @@ from .errors import SheetError as SheetError
 from .errors import SipdocsError as SipdocsError
 from .errors import TemplateSecurityError as TemplateSecurityError
 from .kinds import KINDS as KINDS
-from .packs import Pack as Pack
-from .packs import load_pack as load_pack
-from .validation import ValidationResult as ValidationResult
-
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers (the package ships py.typed)
-    from .backends import RenderOptions as RenderOptions
     from .bulk.runner import bulk as bulk
     from .consent_form import read_consent as read_consent
     from .consent_form import read_consents as read_consents
@@ -48,31 +54,13 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers (the packa
     from .pdfpost import encrypt_pdf as encrypt_pdf
     from .pdfpost import merge_pdfs as merge_pdfs
     from .prefill import prefill as prefill
-    from .renderer import Artifact as Artifact
-    from .renderer import Renderer as Renderer
-    from .renderer import RenderResult as RenderResult
-    from .renderer import render as render
-    from .renderer import render_packet as render_packet
 
     __version__: str
 
-# Rendering names are imported on first use, so `sipdocs validate` and `import sipdocs`
-# stay light (the CLI's start-up time is part of the product).
-_LAZY = {
-    "render": ("renderer", "render"),
-    "Renderer": ("renderer", "Renderer"),
-    "RenderResult": ("renderer", "RenderResult"),
-    "Artifact": ("renderer", "Artifact"),
-    "RenderOptions": ("backends", "RenderOptions"),
-    "build_context": ("context", "build_context"),
-    "render_packet": ("renderer", "render_packet"),
-    "merge_pdfs": ("pdfpost", "merge_pdfs"),
-    "encrypt_pdf": ("pdfpost", "encrypt_pdf"),
-    "read_consent": ("consent_form", "read_consent"),
-    "read_consents": ("consent_form", "read_consents"),
-    "bulk": ("bulk.runner", "bulk"),
-    "prefill": ("prefill", "prefill"),
-}
+# Loaded on first use, so `sipdocs validate` and `import sipdocs` stay light (the CLI's start-up
+# time is part of the product): the front's own lazy names, and bulk rendering, which is built
+# on the front (a layer above it).
+_FROM_FRONT = ("build_context", "merge_pdfs", "encrypt_pdf", "read_consent", "read_consents", "prefill")
 
 
 def __getattr__(name: str) -> Any:
@@ -81,18 +69,18 @@ def __getattr__(name: str) -> Any:
         from ._version import version
 
         return version()
-    if name in _LAZY:
-        from importlib import import_module
-
-        module, attr = _LAZY[name]
-        value = getattr(import_module(f".{module}", __name__), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'sipdocs' has no attribute {name!r}")
+    if name in _FROM_FRONT:
+        value = getattr(_api, name)
+    elif name == "bulk":
+        from .bulk.runner import bulk as value
+    else:
+        raise AttributeError(f"module 'sipdocs' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_FROM_FRONT) | {"bulk", "__version__"})
 
 
 __all__ = [

@@ -36,6 +36,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
+from .exit_codes import EXIT_EXISTS, EXIT_FAILURE, EXIT_INVALID, EXIT_USAGE
+
 Level = Literal["error", "warning"]
 
 __all__ = [
@@ -148,7 +150,7 @@ class SipdocsError(Exception):
     """
 
     code: str = "sipdocs.error"
-    exit_code: int = 1
+    exit_code: int = EXIT_FAILURE
 
     def __init__(
         self,
@@ -210,7 +212,7 @@ class InputError(SipdocsError):
     """The input cannot be read (missing file, not JSON/YAML, not an object)."""
 
     code = "input.unreadable"
-    exit_code = 3
+    exit_code = EXIT_INVALID
 
 
 class InvalidInputError(InputError):
@@ -252,7 +254,7 @@ class PackError(SipdocsError):
     """A template pack is unknown, malformed or inconsistent."""
 
     code = "pack.invalid"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class TemplateSecurityError(SipdocsError):
@@ -293,7 +295,7 @@ class OutputExistsError(OutputError):
     """
 
     code = "output.exists"
-    exit_code = 5
+    exit_code = EXIT_EXISTS
 
 
 class SheetError(InputError):

@@ -2,7 +2,8 @@
 
 The only non-plain objects a template ever sees. They expose the PNG bytes, an alt
 text, a printed size and a ``data:`` URI (for HTML); nothing that reaches a template,
-a renderer or Python internals. The Word backend swaps them for inline pictures.
+a renderer or Python internals. The Word backend swaps them for inline pictures
+(:func:`map_images`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import base64
 import hashlib
 import struct
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,24 @@ def load_png(path: str, alt: str, width_mm: float) -> Image:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ValueError(f"{path} is not a PNG file")
     return Image(data, alt, width_mm)
+
+
+def map_images(node: Any, convert: Callable[[Image], Any], *, skip: tuple[str, ...] = ("t",)) -> Any:
+    """A copy of ``node`` (a template context) with every :class:`Image` replaced by ``convert(image)``.
+
+    Top-level keys in ``skip`` are shared, not copied (the catalogue ``t`` holds no images).
+    """
+    if isinstance(node, dict):
+        return {k: (v if k in skip else _map(v, convert)) for k, v in node.items()}
+    return _map(node, convert)
+
+
+def _map(node: Any, convert: Callable[[Image], Any]) -> Any:
+    cls = type(node)
+    if cls is dict:
+        return {k: _map(v, convert) for k, v in node.items()}
+    if cls is list:
+        return [_map(v, convert) for v in node]
+    if cls is Image:
+        return convert(node)
+    return node

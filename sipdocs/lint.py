@@ -274,7 +274,8 @@ def check_pack(pack: Pack) -> list[LintProblem]:
     from jinja2 import DictLoader, FileSystemLoader, ChoiceLoader
 
     from .backends import _docxtpl_compat as docxtpl_compat
-    from .layout.build import base_template
+    from .layout.build import TEMPLATE_TYPES, base_template, template_for
+    from .layout.load import load_layout
     from .templating import make_environment
 
     problems: list[LintProblem] = []
@@ -283,17 +284,17 @@ def check_pack(pack: Pack) -> list[LintProblem]:
                            loader=ChoiceLoader([own, DictLoader({"_base.html": str(base_template().content)})]))
     for kind in KIND_IDS:
         try:
-            layout = pack.layout(kind)
+            layout = load_layout(pack, kind)
         except PackError as exc:
             problems.append(LintProblem(pack.id, f"layouts/{kind}.yaml", None, None, "lint.layout", exc.message))
             layout = None
         shapes = {lang: _merge_shape(_contexts(pack, kind, lang)) for lang in pack.languages}
-        for fmt in ("docx", "html"):
+        for fmt in TEMPLATE_TYPES:
             path = pack.own_template(kind, fmt)
             if path is None and layout is None:
                 continue  # reported above
             if path is None:
-                built = pack.template(kind, fmt)
+                built = template_for(pack, kind, fmt)
                 name = f"{pack.id}/{built.name} (built from the layout)"
                 content = built.content
             else:

@@ -134,27 +134,6 @@ class Pack:
         except PackError:
             return None
 
-    def template(self, kind: str, fmt: str) -> Any:
-        """The template for ``kind`` in ``fmt``: the pack's own file, else the one built from
-        its layout (:class:`sipdocs.layout.build.Built`: name, content, cache key)."""
-        from .layout.build import Built, docx_template, html_template
-
-        own = self.own_template(kind, fmt)
-        if own is not None:
-            st = own.stat()
-            content = own.read_bytes() if fmt == "docx" else own.read_text(encoding="utf-8")
-            # named by its path inside the pack, so an error points the county to the file
-            name = next((own.relative_to(root).as_posix() for root in self.chain
-                         if own.is_relative_to(root)), own.name)
-            return Built(name, content, f"{own}:{st.st_mtime_ns}:{st.st_size}")
-        return docx_template(self, kind) if fmt == "docx" else html_template(self, kind)
-
-    def layout(self, kind: str) -> Any:
-        """The checked layout of ``kind`` (:class:`sipdocs.layout.load.Layout`)."""
-        from .layout.load import load_layout
-
-        return load_layout(self, kind)
-
     @property
     def stylesheet(self) -> Path:
         return self.find(self.manifest.get("stylesheet", "style.css"))

@@ -30,7 +30,7 @@ def test_validate_invalid_json_report(run_cli):
 
 
 def test_validate_english_messages(run_cli):
-    code, out, _ = run_cli("validate", "--lang", "en", "--format", "json",
+    code, out, _ = run_cli("validate", "--messages", "en", "--format", "json",
                            str(SAMPLES / "invalid" / "consent.invalid.json"))
     assert code == 3
     assert json.loads(out)[0]["message"] == "No guardian is among those consenting (/consenting_persons)."
@@ -119,3 +119,82 @@ def _timed(cmd, env) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, capture_output=True, env=env, check=True)
     return time.perf_counter() - start
+
+
+# --- one name per language, state per run, the fast-paths switch --------------------------------
+
+def _options():
+    """(command path, click.Option) for every option of every command and sub-command."""
+    import click
+
+    from sipdocs.cli import cli
+
+    for name, command in cli.commands.items():
+        for sub_name, sub in (getattr(command, "commands", None) or {"": command}).items():
+            for param in sub.params:
+                if isinstance(param, click.Option):
+                    yield f"{name} {sub_name}".strip(), param
+
+
+def test_lang_is_the_document_language_and_messages_the_message_language_in_every_command():
+    messages, documents, aliases = set(), set(), set()
+    for path, option in _options():
+        if "--lang" in option.opts and option.hidden:
+            aliases.add(path)  # the old spelling where --lang meant the message language
+        elif "--lang" in option.opts:
+            assert option.name == "doc_lang" and option.help.startswith("Document language"), path
+            documents.add(path)
+        if "messages" in (option.help or "").lower() or "--messages" in option.opts:
+            assert option.opts == ["--messages"] and option.help.startswith("Language of messages"), path
+            messages.add(path)
+    assert documents == {"render", "bulk"}
+    assert aliases == {"validate", "kinds", "consent read"}
+    assert messages >= {"validate", "render", "new", "kinds", "bulk", "consent read", "serve"} | aliases
+
+
+def test_the_old_lang_of_validate_still_sets_the_message_language_with_a_notice(run_cli):
+    code, out, err = run_cli("validate", "--lang", "en", "--format", "json",
+                             str(SAMPLES / "invalid" / "consent.invalid.json"))
+    assert code == 3
+    assert json.loads(out)[0]["message"] == "No guardian is among those consenting (/consenting_persons)."
+    assert err.count("\n") == 1 and "--lang is deprecated here, use --messages en" in err
+    code, out, err = run_cli("kinds", "--lang", "en")
+    assert code == 0 and "Invitation to a SIP meeting" in out and "--messages" in err
+
+
+def test_messages_is_the_language_of_errors_the_program_reports(run_cli):
+    code, _, err = run_cli("render", "--messages", "en", "--pack", "atlantis", str(SAMPLES / "plan.json"))
+    assert code == 2 and err.startswith("Error [pack.not_found]")
+    code, _, err = run_cli("render", "--pack", "atlantis", str(SAMPLES / "plan.json"))
+    assert code == 2 and err.startswith("Fel [pack.not_found]")
+
+
+def test_no_fast_paths_reaches_the_render_options(run_cli, tmp_path, monkeypatch):
+    """render, bulk and serve pass --no-fast-paths on as RenderOptions(fast_paths=False)."""
+    import sipdocs.web.server
+    from sipdocs import api
+
+    from .sheetdata import invitation_rows, write_csv
+
+    made: list[bool] = []
+
+    class Recording(api.Renderer):
+        def __init__(self, options=None, **kw):
+            super().__init__(options, **kw)
+            made.append(self.options.fast_paths)
+
+    monkeypatch.setattr(api, "Renderer", Recording)
+    for flags, expected in (((), True), (("--no-fast-paths",), False)):
+        made.clear()
+        code, _, err = run_cli("render", str(SAMPLES / "plan.json"), "--to", "docx", "-o", str(tmp_path / "r"),
+                               "--force", *flags)
+        assert code == 0 and made == [expected], err
+        made.clear()
+        sheet = write_csv(tmp_path / "rows.csv", invitation_rows(1))
+        code, _, err = run_cli("bulk", str(sheet), "--kind", "invitation", "--jobs", "1", "--force",
+                               "-o", str(tmp_path / "b"), *flags)
+        assert code == 0 and made == [expected], err
+    served = []
+    monkeypatch.setattr(sipdocs.web.server, "run", lambda **kw: served.append(kw["fast_paths"]))
+    assert run_cli("serve", "--no-browser")[0] == 0 and run_cli("serve", "--no-browser", "--no-fast-paths")[0] == 0
+    assert served == [True, False]

@@ -17,6 +17,7 @@ from lxml import etree
 import sipdocs
 from sipdocs import RenderOptions, Renderer
 from sipdocs.errors import RenderError, TemplateSecurityError
+from sipdocs.layout.build import template_for
 
 from .conftest import KINDS, REPO, SAMPLES, load_sample
 from .docs import docx_images, docx_parts, docx_text, expected_strings, missing_from, protected_secrets
@@ -188,7 +189,7 @@ def _template(kind: str) -> bytes:
     """The national Word template of ``kind``, as built from its layout."""
     from sipdocs.packs import load_pack
 
-    return load_pack("national").template(kind, "docx").content
+    return template_for(load_pack("national"), kind, "docx").content
 
 
 def _xml(blob: bytes, part: str):
@@ -369,7 +370,7 @@ def test_a_link_placeholder_with_another_scheme_is_unwrapped():
 
 
 def test_join_isolated_keeps_links_as_markup():
-    from sipdocs.backends.docx import word_environment
+    from sipdocs.backends.ooxml import word_environment
     from sipdocs.templating import make_environment
 
     source = "{{ [name, phone, email | mailto] | select | join_isolated(', ') }}"

@@ -307,7 +307,7 @@ def test_error_messages_and_cli_output_carry_no_personal_value(run_cli, tmp_path
     scanned = 0
     for path in files:
         values = personal_values(json.loads(path.read_text(encoding="utf-8")))
-        for args in (("validate", str(path)), ("validate", "--lang", "en", "--format", "json", str(path)),
+        for args in (("validate", str(path)), ("validate", "--messages", "en", "--format", "json", str(path)),
                      ("render", str(path), "-o", str(tmp_path / "o"))):
             code, out, err = run_cli(*args)
             assert code == 3, (args, out, err)

@@ -15,6 +15,8 @@ import pytest
 import sipdocs
 from sipdocs import Renderer
 from sipdocs.errors import PackError
+from sipdocs.layout.build import template_for
+from sipdocs.layout.load import load_layout
 from sipdocs.packs import load_pack
 
 from .conftest import KINDS, REPO, load_sample
@@ -157,7 +159,7 @@ def test_the_scaffold_of_a_new_pack_carries_a_working_example(tmp_path, run_cli)
 def test_a_malformed_layout_is_refused_at_load(tmp_path, layout, pointer, words):
     pack = load_pack(str(county(tmp_path, layout=layout)))
     with pytest.raises(PackError) as caught:
-        pack.layout("invitation")
+        load_layout(pack, "invitation")
     error = caught.value
     assert error.code == "pack.layout_invalid"
     assert error.pointer == pointer
@@ -216,9 +218,9 @@ def test_word_templates_mark_their_sections_with_bookmarks():
 
     pack = load_pack("national")
     for kind in KINDS:
-        layout = pack.layout(kind)
-        assert template_sections(pack.template(kind, "docx").content, "docx") == list(layout.section_ids)
-        assert template_sections(pack.template(kind, "html").content, "html") == list(layout.section_ids)
+        layout = load_layout(pack, kind)
+        assert template_sections(template_for(pack, kind, "docx").content, "docx") == list(layout.section_ids)
+        assert template_sections(template_for(pack, kind, "html").content, "html") == list(layout.section_ids)
 
 
 def test_an_edited_layout_is_picked_up_by_a_running_renderer(tmp_path):

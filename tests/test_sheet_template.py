@@ -242,7 +242,7 @@ def test_terminal_names_each_failed_row_its_column_and_the_warnings(tmp_path, ru
 
 
 def test_progress_bar_keeps_failed_rows_visible_on_a_terminal(capsys, monkeypatch):
-    from sipdocs.cli_bulk import _Progress
+    from sipdocs.cli.bulk import _Progress
 
     progress = _Progress(3, "sv", enabled=True)
     progress.step()

@@ -1,87 +1,36 @@
-"""Word output: docxtpl templates rendered in the sipdocs sandbox.
+"""The reference Word engine: docxtpl as documented, one ``DocxTemplate`` per document.
 
-Two engines share this module's safety net:
-
-* ``DocxtplBackend`` – the reference: plain ``DocxTemplate`` + ``render(autoescape=True)``
-  per document. Slow (the template package is re-read and its XML recompiled every
-  time) but it *is* docxtpl, so it serves as the oracle in tests.
-* ``CompiledDocxBackend`` (:mod:`sipdocs.backends.docx_compiled`) – the default: the
-  package is parsed and each tagged XML part compiled once; per document only those
-  parts are rendered and the untouched zip entries are copied as they are.
-
-Both run every template in :func:`sipdocs.templating.make_environment` (sandbox,
-StrictUndefined, autoescape: without escaping docxtpl silently deletes text after ``&``
-or ``<``), put only plain data and image objects in the context, set alt text on every
-picture, write a deterministic zip, and re-open the result parsing every XML part
-strictly — a damaged file is an error, never an output.
-
-What the engines add to docxtpl's rendering is shared here, so both give the same
-document: the ``link``/``mailto`` filters as Word hyperlinks (:mod:`.docx_links`), the
-document's language in styles and settings (:mod:`.docx_language`), and rows too tall to
-keep on one page allowed to split (:mod:`.docx_rows`).
+Slow (the template package is re-read and its XML recompiled every time) but it *is*
+docxtpl, so it serves as the oracle in tests; ``RenderOptions(docx_engine="docxtpl")`` selects
+it. The default engine is its sibling :mod:`.docx_compiled`. Both run every template in
+:func:`sipdocs.templating.make_environment` (sandbox, StrictUndefined, autoescape: without
+escaping docxtpl silently deletes text after ``&`` or ``<``), put only plain data and image
+objects in the context, set alt text on every picture, write a deterministic zip, and parse
+every XML part of the result strictly — a damaged file is an error, never an output. What
+both add to docxtpl's rendering is shared in :mod:`.ooxml`, so both give the same document.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
 import zipfile
-from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 from lxml import etree
 
-from ..errors import RenderError, TemplateSecurityError
-from ..images import Image
-from ..templating import make_environment
-from . import RenderJob, RenderOptions
-from ._docxtpl_compat import compiled_engine
-from .docx_language import localised_parts, word_language
-from .docx_links import (HYPERLINK_REL, add_relationships, ensure_link_style, has_links, resolve_links, word_link,
-                         word_mailto)
-from .docx_rows import relax_tall_rows
-from .docx_xml import NS, STRICT_PARSER, serialise
-
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_STRICT = STRICT_PARSER
-RENDERED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
-
-
-def create_docx_backend(options: RenderOptions) -> Any:
-    """The Word backend selected by ``options.docx_engine`` (``auto`` = compiled): the reference
-    engine when the compiled one's fast path is off (``options.fast_paths``, another docxtpl;
-    see :mod:`._docxtpl_compat`)."""
-    if options.docx_engine == "docxtpl" or not compiled_engine(options.fast_paths):
-        return DocxtplBackend(options)
-    from .docx_compiled import CompiledDocxBackend
-
-    return CompiledDocxBackend(options)
+from ..archive import deterministic_zip
+from ..errors import RenderError
+from ..images import map_images
+from ..layout.build import template_for
+from .base import RenderJob, RenderOptions, map_template_error
+from .docx_language import word_language
+from .docx_xml import NS, STRICT_PARSER as _STRICT
+from .ooxml import (RENDERED_PARTS, alt_texts, core_properties_xml, document_datetime, finish_part, prepared_parts,
+                    word_environment)
 
 
 # --- context images -----------------------------------------------------------------------------
-
-def map_images(node: Any, convert: Callable[[Image], Any], *, skip: tuple[str, ...] = ("t",)) -> Any:
-    """A copy of ``node`` with every :class:`Image` replaced by ``convert(image)``.
-
-    Top-level keys in ``skip`` are shared, not copied (the catalogue ``t`` holds no images).
-    """
-    if isinstance(node, dict):
-        return {k: (v if k in skip else _map(v, convert)) for k, v in node.items()}
-    return _map(node, convert)
-
-
-def _map(node: Any, convert: Callable[[Image], Any]) -> Any:
-    cls = type(node)
-    if cls is dict:
-        return {k: _map(v, convert) for k, v in node.items()}
-    if cls is list:
-        return [_map(v, convert) for v in node]
-    if cls is Image:
-        return convert(node)
-    return node
-
 
 def docxtpl_images(context: Mapping[str, Any], tpl: Any) -> dict[str, Any]:
     """Convert the context's images to docxtpl ``InlineImage`` objects for ``tpl``.
@@ -97,56 +46,6 @@ def docxtpl_images(context: Mapping[str, Any], tpl: Any) -> dict[str, Any]:
     from docxtpl import InlineImage
 
     return map_images(context, lambda img: InlineImage(tpl, io.BytesIO(img.png), width=Mm(img.width_mm)))
-
-
-def alt_texts(context: Mapping[str, Any]) -> dict[str, str]:
-    """sha256 of each image's PNG → its alt text."""
-    found: dict[str, str] = {}
-    map_images(context, lambda img: found.setdefault(img.digest, img.alt))
-    return found
-
-
-# --- errors -------------------------------------------------------------------------------------
-
-def map_template_error(exc: Exception, template: str, part: str | None) -> Exception:
-    """Turn a Jinja error into a sipdocs error naming the template, part and variable."""
-    from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
-
-    where = template + (f" ({part})" if part else "")
-    if isinstance(exc, SecurityError):
-        return TemplateSecurityError(
-            f"The template {where} tried something the sandbox forbids: {exc}",
-            message_sv=f"Mallen {where} försökte göra något som sandlådan förbjuder: {exc}",
-            code="render.security", details={"template": template, "part": part},
-        )
-    if isinstance(exc, UndefinedError):
-        variable = _undefined_name(str(exc))
-        return RenderError(
-            f"The template {where} uses {variable!r}, which the context does not provide",
-            message_sv=f"Mallen {where} använder {variable!r} som inte finns i underlaget",
-            code="render.undefined_variable",
-            details={"template": template, "part": part, "variable": variable},
-        )
-    if isinstance(exc, TemplateSyntaxError):
-        return RenderError(
-            f"Syntax error in the template {where}, line {exc.lineno}: {exc.message}",
-            message_sv=f"Syntaxfel i mallen {where}, rad {exc.lineno}: {exc.message}",
-            code="render.template_syntax",
-            details={"template": template, "part": part, "line": exc.lineno},
-        )
-    return RenderError(
-        f"The template {where} failed: {type(exc).__name__}",
-        message_sv=f"Mallen {where} misslyckades: {type(exc).__name__}",
-        code="render.failed", details={"template": template, "part": part},
-    )
-
-
-def _undefined_name(message: str) -> str:
-    for pattern in (r"'([^']+)' is undefined", r"has no attribute '([^']+)'", r"no element '([^']+)'"):
-        m = re.search(pattern, message)
-        if m:
-            return m.group(1)
-    return message
 
 
 # --- package post-processing ----------------------------------------------------------------------
@@ -167,52 +66,6 @@ def set_alt_texts(root: Any, related_blob: Callable[[str], bytes | None], alts: 
                 nv.set("descr", alt)
 
 
-def core_properties_xml(title: str, language: str, subject: str, when: datetime) -> bytes:
-    """Fixed core properties: no personal values, dates from the document date (determinism)."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    root = etree.Element(f"{{{NS['cp']}}}coreProperties", nsmap={
-        "cp": NS["cp"], "dc": NS["dc"], "dcterms": NS["dcterms"],
-        "xsi": "http://www.w3.org/2001/XMLSchema-instance"})
-
-    def add(ns: str, name: str, text: str, typed: bool = False) -> None:
-        el = etree.SubElement(root, f"{{{NS[ns]}}}{name}")
-        el.text = text
-        if typed:
-            el.set("{http://www.w3.org/2001/XMLSchema-instance}type", "dcterms:W3CDTF")
-
-    add("dc", "title", title)
-    add("dc", "subject", subject)
-    add("dc", "creator", "sipdocs")
-    add("cp", "keywords", "SIP")
-    add("dc", "language", language)
-    add("cp", "lastModifiedBy", "sipdocs")
-    add("cp", "revision", "1")
-    add("dcterms", "created", stamp, typed=True)
-    add("dcterms", "modified", stamp, typed=True)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def document_datetime(context: Mapping[str, Any]) -> datetime:
-    iso = (context.get("doc") or {}).get("date_iso")
-    try:
-        return datetime.fromisoformat(iso) if iso else datetime(2000, 1, 1)
-    except ValueError:
-        return datetime(2000, 1, 1)
-
-
-def deterministic_zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A zip with fixed timestamps and the given entry order ([Content_Types].xml first)."""
-    entries = sorted(entries, key=lambda e: (e[0] != "[Content_Types].xml", ))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data, compresslevel=6)
-    return buf.getvalue()
-
-
 def check_package(data: bytes, template: str) -> None:
     """Re-open a rendered .docx and parse every XML part strictly; raise if anything is off."""
     try:
@@ -231,63 +84,10 @@ def check_package(data: bytes, template: str) -> None:
         ) from exc
 
 
-# --- what both engines share --------------------------------------------------------------------
-
-def word_environment() -> Any:
-    """The sandboxed environment of :func:`make_environment` with the Word ``link`` and
-    ``mailto`` filters (real ``w:hyperlink`` elements, see :mod:`.docx_links`)."""
-    env = make_environment(autoescape=True)
-    env.filters["link"] = word_link
-    env.filters["mailto"] = word_mailto
-    return env
-
-
-def prepared_parts(read: Callable[[str], bytes | None], lang: str) -> dict[str, bytes]:
-    """The parts that depend on the document's language, not on its data: styles and
-    settings declaring the language (:mod:`.docx_language`), styles with a *Hyperlink*
-    character style for the links. ``read(name)`` gives a template part or None."""
-    parts = localised_parts(read, lang)
-    styles = parts.get("word/styles.xml") or read("word/styles.xml")
-    if styles is not None:
-        parts["word/styles.xml"] = ensure_link_style(styles)
-    return parts
-
-
-def rels_name(part: str) -> str:
-    """``word/document.xml`` → ``word/_rels/document.xml.rels``."""
-    folder, _, file = part.rpartition("/")
-    return f"{folder}/_rels/{file}.rels"
-
-
-def finish_part(part: str, xml: str, read: Callable[[str], bytes | None],
-                extra: Sequence[tuple[str, str, str, bool]] = ()) -> tuple[str, dict[str, bytes]]:
-    """A rendered part parsed strictly, its links resolved and its too-tall rows allowed to
-    split (:mod:`.docx_links`, :mod:`.docx_rows`), with its ``.rels`` when relationships —
-    its links and ``extra`` ones such as pictures — were added (``read`` gives the
-    template's ``.rels``).
-
-    :raises lxml.etree.XMLSyntaxError: the rendered part is not well-formed.
-    """
-    root = etree.fromstring(xml.encode("utf-8"), STRICT_PARSER)
-    links = resolve_links(root) if has_links(xml) else []
-    relaxed = relax_tall_rows(root)
-    if links or relaxed:
-        xml = serialise(root).decode("utf-8")
-    rels = list(extra) + [(rid, HYPERLINK_REL, target, True) for rid, target in links]
-    if not rels:
-        return xml, {}
-    name = rels_name(part)
-    return xml, {name: add_relationships(read(name), rels)}
-
-
 # --- the reference engine ---------------------------------------------------------------------------
 
 class DocxtplBackend:
     """docxtpl as documented, one ``DocxTemplate`` per document (the reference engine)."""
-
-    format = "docx"
-    extension = "docx"
-    media_type = MEDIA_TYPE
 
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
@@ -297,7 +97,7 @@ class DocxtplBackend:
         from docxtpl import DocxTemplate
         from jinja2.exceptions import TemplateError
 
-        source = job.pack.template(job.kind, "docx")
+        source = template_for(job.pack, job.kind, "docx")
         name = f"{job.pack.id}/{source.name}"
         tpl = DocxTemplate(io.BytesIO(source.content))
         context = docxtpl_images(job.context, tpl)

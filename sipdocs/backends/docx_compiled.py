@@ -20,7 +20,7 @@ compares text and structure. Calling docxtpl's ``patch_xml``, ``resolve_listing`
 ``fix_tables`` outside its ``render`` is not its public API: the calls go through
 :mod:`._docxtpl_compat`, and where that fast path is off (another docxtpl, or
 ``RenderOptions(fast_paths=False)``) the reference engine renders instead (see
-``create_docx_backend``).
+``available`` and :func:`.base.create_backend`).
 
 One deliberate difference: docxtpl turns ``{_{`` into ``{{`` in the *output*, which also
 rewrites user data that happens to contain ``{_{``. Here the template text is rewritten
@@ -38,12 +38,14 @@ from typing import Any, Mapping
 from lxml import etree
 
 from ..errors import RenderError
-from ..images import Image
-from . import RenderJob, RenderOptions
+from ..images import Image, map_images
+from ..layout.build import template_for
+from .base import RenderJob, RenderOptions, map_template_error
 from . import _docxtpl_compat as docxtpl_compat
-from .docx import (_STRICT, MEDIA_TYPE, NS, RENDERED_PARTS, alt_texts, core_properties_xml, document_datetime,
-                   finish_part, map_images, map_template_error, prepared_parts, word_environment)
 from .docx_language import word_language
+from .docx_xml import NS, STRICT_PARSER as _STRICT
+from .ooxml import (RENDERED_PARTS, alt_texts, core_properties_xml, document_datetime, finish_part, prepared_parts,
+                    word_environment)
 
 _TAG = re.compile(r"\{[{%#]")
 _COLUMN_TAGS = re.compile(r"\{%\s*(tc|colspan|hm|vm)\b|\{%tc")
@@ -334,9 +336,10 @@ def _write_zip(entries: list[_Entry], replaced: Mapping[str, bytes], added: Mapp
 class CompiledDocxBackend:
     """The default Word backend: templates compiled once per backend, cached by their content."""
 
-    format = "docx"
-    extension = "docx"
-    media_type = MEDIA_TYPE
+    @classmethod
+    def available(cls, options: RenderOptions) -> bool:
+        """False where the compiled engine's fast path is off; docxtpl's own engine renders then."""
+        return docxtpl_compat.compiled_engine(options.fast_paths)
 
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
@@ -346,7 +349,7 @@ class CompiledDocxBackend:
     def compiled(self, pack: Any, kind: str) -> CompiledTemplate:
         """The pack's Word template for ``kind`` (its own file, or built from its layout),
         compiled once and again only when the file or the layout changes."""
-        source = pack.template(kind, "docx")
+        source = template_for(pack, kind, "docx")
         cached = self._cache.get((pack.id, kind))
         if cached is None or cached[0] != source.key:
             cached = (source.key, CompiledTemplate(source.content, self.env, f"{pack.id}/{source.name}"))

@@ -51,10 +51,9 @@ from urllib.parse import unquote, urlsplit
 from ..errors import BackendUnavailableError, RenderError
 from ..pdf_variants import PLAIN, UA, claims_pdfa, resolve_variant
 from ..templating import breakable_long_tokens, html_link, html_mailto, make_environment
-from . import RenderJob, RenderOptions
 from . import _weasyprint_compat as weasyprint_compat
 from ._compat import switched_on, usable
-from .docx import map_template_error
+from .base import RenderJob, RenderOptions, map_template_error
 from .pdf_fonts import retag_subsets
 from .pdf_objects import deref
 from .pdf_forms import finish_form
@@ -62,7 +61,6 @@ from .pdf_streams import ends_unambiguously, finish_streams
 from .pdf_xmp import xmp_packet
 from .style_memo import StyleMemo
 
-MEDIA_TYPE = "application/pdf"
 _warned_subset = False
 # Writes tried before giving up on a cross-reference or object stream ending with CR
 # (one in 128 documents needs a second, see PdfBackend.write).
@@ -126,10 +124,6 @@ def _fetcher_class() -> type:
 
 class PdfBackend:
     """WeasyPrint backend (see the module docstring)."""
-
-    format = "pdf"
-    extension = "pdf"
-    media_type = MEDIA_TYPE
 
     def __init__(self, options: RenderOptions) -> None:
         self.variant = resolve_variant(options.pdf_variant, encrypted=bool(options.pdf_password))

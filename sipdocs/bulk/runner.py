@@ -33,7 +33,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import Issue, OutputError, SipdocsError
+from .. import api
+from ..errors import InvalidInputError, Issue, OutputError, SipdocsError
+from ..exit_codes import EXIT_OK, EXIT_ROWS_FAILED
 from ..messages import make_issue
 from ..output import atomic_write, format_name, map_os_error
 from .mapping import RowInput, map_rows
@@ -41,7 +43,6 @@ from .sheets import read_workbook
 
 RECYCLE_EVERY = 200
 MANIFEST = "manifest.jsonl"
-_EXT = {"docx": "docx", "pdf": "pdf"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,12 @@ class BulkOptions:
     zip: bool = False
     merge_pdf: Path | None = None
     pdf_variant: str = "pdf/ua-1+a-2a"
+    fast_paths: bool = True
     recycle_every: int = RECYCLE_EVERY
+
+    def render_options(self) -> api.RenderOptions:
+        """What each worker's renderer is made with."""
+        return api.RenderOptions(pdf_variant=self.pdf_variant, fast_paths=self.fast_paths)
 
 
 @dataclass
@@ -107,7 +113,7 @@ class BulkSummary:
 
     @property
     def exit_code(self) -> int:
-        return 4 if self.failed else 0
+        return EXIT_ROWS_FAILED if self.failed else EXIT_OK
 
 
 # --- worker side ------------------------------------------------------------------------------------
@@ -115,12 +121,9 @@ class BulkSummary:
 _RENDERER: Any = None
 
 
-def _init_worker(pdf_variant: str) -> None:
+def _init_worker(options: api.RenderOptions) -> None:
     global _RENDERER
-    from ..backends import RenderOptions
-    from ..renderer import Renderer
-
-    _RENDERER = Renderer(RenderOptions(pdf_variant=pdf_variant))
+    _RENDERER = api.Renderer(options)
 
 
 @dataclass(frozen=True)
@@ -135,12 +138,9 @@ class _Job:
 
 def _run_job(job: _Job) -> RowOutcome:
     """Validate and render one row (runs in a worker process, or in-process with jobs=1)."""
-    from ..errors import InvalidInputError
-    from ..validation import validate
-
     try:
         if job.dry_run:
-            result = validate(job.data)
+            result = api.validate(job.data)
             issues = tuple(i.without_value() for i in result.issues)
             return RowOutcome(job.row, "valid" if result.ok else "invalid", (), issues)
         rendered = _RENDERER.render(job.data, job.formats)
@@ -244,9 +244,9 @@ class BulkRun:
                   "pack": str(data.get("pack") or o.pack or "national")}
         if o.layout == "folders":
             folder = format_name(o.name_pattern or "row-{row}", fields)
-            return {fmt: f"{folder}/{o.kind}.{_EXT[fmt]}" for fmt in o.formats}
+            return {fmt: f"{folder}/{o.kind}.{api.output_format(fmt).extension}" for fmt in o.formats}
         stem = format_name(o.name_pattern or "row-{row}-{kind}", fields)
-        return {fmt: f"{stem}.{_EXT[fmt]}" for fmt in o.formats}
+        return {fmt: f"{stem}.{api.output_format(fmt).extension}" for fmt in o.formats}
 
     def _plan(self) -> tuple[list[_Job], list[RowOutcome]]:
         o = self.options
@@ -348,20 +348,20 @@ class BulkRun:
             return
         if o.jobs <= 1:
             if not o.dry_run:
-                _init_worker(o.pdf_variant)
+                _init_worker(o.render_options())
             for job in jobs:
                 yield _run_job(job)
             return
         import multiprocessing
 
         ctx = multiprocessing.get_context("forkserver")
-        preload = ["sipdocs.renderer", "sipdocs.backends.docx_compiled"]
-        if "pdf" in o.formats and not o.dry_run:
-            preload.append("sipdocs.backends.pdf")
+        # the front, and the backend modules of the formats (their libraries load with them)
+        preload = ["sipdocs.api"] + ([] if o.dry_run else
+                                     [api.output_format(fmt).module(o.render_options()) for fmt in o.formats])
         ctx.set_forkserver_preload(preload)
         window = max(4, o.jobs * 4)
         queue = iter(jobs)
-        start: dict[str, Any] = {} if o.dry_run else {"initializer": _init_worker, "initargs": (o.pdf_variant,)}
+        start: dict[str, Any] = {} if o.dry_run else {"initializer": _init_worker, "initargs": (o.render_options(),)}
         with ProcessPoolExecutor(max_workers=o.jobs, mp_context=ctx, max_tasks_per_child=o.recycle_every,
                                  **start) as pool:
             pending: dict[Future[RowOutcome], _Job] = {}
@@ -447,7 +447,7 @@ class BulkRun:
                 packet = pdfpost.merge_pdfs(items, title="SIP – dokument")
                 self.summary.merged_pdf = atomic_write(o.merge_pdf, packet, force=o.force or o.resume)
         if o.zip:
-            from ..backends.docx import deterministic_zip
+            from ..archive import deterministic_zip
 
             entries = [(f.path, (o.outdir / f.path).read_bytes()) for _, out in done for f in out.files]
             for extra in ("report.csv", "report.json", "manifest.json"):
@@ -475,13 +475,15 @@ def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[
          lists: str | os.PathLike[str] | None = None, encoding: str | None = None, delimiter: str | None = None,
          sheet_name: str | None = None, resume: bool = False, dry_run: bool = False,
          fail_fast: bool = False, force: bool = False, zip: bool = False,
-         merge_pdf: str | os.PathLike[str] | None = None, pdf_variant: str = "pdf/ua-1+a-2a") -> BulkRun:
+         merge_pdf: str | os.PathLike[str] | None = None, pdf_variant: str = "pdf/ua-1+a-2a",
+         fast_paths: bool = True) -> BulkRun:
     """Render a spreadsheet, one document set per row (public API).
 
     Iterate the returned :class:`BulkRun` to run it; each :class:`RowOutcome` arrives as its
     row finishes. Afterwards ``run.summary`` has the counts, the report and manifest paths.
     Without ``outdir`` the files go to a folder named after the sheet, beside it
     (:func:`default_outdir`); a CSV's list file ``NAME.listor.csv`` is found without ``lists``.
+    ``pdf_variant`` and ``fast_paths`` are those of :class:`~sipdocs.RenderOptions`.
 
     :raises SheetError: the spreadsheet cannot be read at all.
     """
@@ -493,5 +495,5 @@ def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[
                           jobs=jobs if jobs is not None else (os.cpu_count() or 1), layout=layout,
                           name_pattern=name_pattern, resume=resume, dry_run=dry_run, fail_fast=fail_fast,
                           force=force, zip=zip, merge_pdf=Path(merge_pdf) if merge_pdf else None,
-                          pdf_variant=pdf_variant)
+                          pdf_variant=pdf_variant, fast_paths=fast_paths)
     return BulkRun(sheet, options, lists=lists, encoding=encoding, delimiter=delimiter, sheet_name=sheet_name)

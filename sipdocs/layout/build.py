@@ -5,6 +5,10 @@ layout files' contents — so the compiled Word engine and the PDF renderer stil
 per process, and an edited layout is built again. Nothing built is written to the pack:
 ``sipdocs forms build`` writes the templates out for a county that wants to start a design of
 its own from them in Word.
+
+:func:`template_for` is what a backend asks for: the pack's own template file for a kind, else
+the one built from its layout. (It lives here, not on :class:`~sipdocs.packs.Pack`: checking a
+layout builds a context, so the layouts sit above the packs and the context builder.)
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from typing import Any
 
 from .html import BASE_HTML, BASE_NAME, body_template
 from .load import Layout, load_layout
+
+# The template types a layout is built into (and a pack may ship as its own files); each output
+# format reads one of them (``template`` in :data:`sipdocs.backends.base.FORMATS`).
+TEMPLATE_TYPES = ("docx", "html")
 
 _HTML: dict[str, str] = {}
 _DOCX: dict[str, bytes] = {}
@@ -64,6 +72,20 @@ def docx_template(pack: Any, kind: str) -> Built:
 
         _DOCX[key] = build_docx(layout.sections)
     return Built(f"{kind}.docx", _DOCX[key], key)
+
+
+def template_for(pack: Any, kind: str, fmt: str) -> Built:
+    """The template for ``kind`` in ``fmt`` (``"docx"`` or ``"html"``): the pack's own file, else
+    the one built from its layout."""
+    own = pack.own_template(kind, fmt)
+    if own is not None:
+        st = own.stat()
+        content = own.read_bytes() if fmt == "docx" else own.read_text(encoding="utf-8")
+        # named by its path inside the pack, so an error points the county to the file
+        name = next((own.relative_to(root).as_posix() for root in pack.chain
+                     if own.is_relative_to(root)), own.name)
+        return Built(name, content, f"{own}:{st.st_mtime_ns}:{st.st_size}")
+    return docx_template(pack, kind) if fmt == "docx" else html_template(pack, kind)
 
 
 def write_templates(pack: Any, folder: Path, kinds: tuple[str, ...]) -> list[Path]:

@@ -21,8 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from ..archive import deterministic_zip
 from ..errors import RenderError
-
 from .blocks import (FOOTER_LINES, HEADER_TITLE, TEXT_WIDTH_MM, B, Block, Bullets, Checkboxes, Evaluation, Fields,
                      H1, H2, If, P, Run, Section, Signatures, Table, Text, Together, branch, shares)
 
@@ -283,8 +283,6 @@ class DocxWriter:
 
     def to_bytes(self) -> bytes:
         """The template as a .docx with fixed timestamps and order (the same layout, the same bytes)."""
-        from ..backends.docx import deterministic_zip
-
         buf = io.BytesIO()
         self.doc.save(buf)
         with zipfile.ZipFile(buf) as zf:

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..api import FORMATS
 from ..errors import Issue, SipdocsError
 from ..kinds import KIND_IDS, KINDS
 
@@ -142,9 +143,10 @@ async def render(request: Request) -> Response:
     )
 
     fmt = request.query_params.get("format", "pdf")
-    if fmt not in ("pdf", "docx"):
-        return error_response(400, "render.unknown_format", "format must be pdf or docx",
-                              "format ska vara pdf eller docx")
+    if fmt not in FORMATS:
+        known = " or ".join(FORMATS)
+        return error_response(400, "render.unknown_format", f"format must be {known}",
+                              f"format ska vara {known.replace(' or ', ' eller ')}")
     data = await _body(request)
     result = await asyncio.to_thread(run, data, request.query_params.get("pack") or None)
     if not result.ok:
@@ -221,11 +223,11 @@ def openapi() -> dict[str, Any]:
                               **common}}},
             "/api/v1/render": {"post": {
                 "summary": "Render an input to PDF or Word",
-                "parameters": [{"name": "format", "in": "query", "schema": {"enum": ["pdf", "docx"], "default": "pdf"}},
+                "parameters": [{"name": "format", "in": "query", "schema": {"enum": list(FORMATS), "default": "pdf"}},
                                {"name": "pack", "in": "query", "schema": {"type": "string"}}],
                 "requestBody": json_body,
                 "responses": {"200": {"description": "The file", "content": {
-                    "application/pdf": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}},
+                    spec.media_type: {} for spec in FORMATS.values()}},
                     "422": err("The input has errors (input.invalid, with issues)"),
                     "504": err("Rendering took too long (render.timeout)"), **common}}},
             "/api/v1/prefill/{kind}": {"post": {

@@ -1,4 +1,4 @@
-"""The ASGI application: configuration, shared state, middleware and routes.
+"""The ASGI application: middleware and routes over the shared state (:mod:`.state`).
 
 Starlette (with uvicorn as the server) was chosen because it is small, well kept and
 typed, runs blocking work in a thread pool or a process pool without ceremony, and
@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
-from collections import OrderedDict
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
@@ -25,76 +21,13 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .security import SECURITY_HEADERS, Auth
-from .store import Store
+from . import api, pages
+from .security import SECURITY_HEADERS
+from .state import HERE, Config, State, default_data_dir
 
 __all__ = ["Config", "create_app", "default_data_dir"]
 
 log = logging.getLogger("sipdocs.web")
-
-HERE = Path(__file__).parent
-
-
-def default_data_dir() -> Path:
-    """The user's data folder: ``$XDG_DATA_HOME/sipdocs``, ``~/Library/Application Support/sipdocs`` or ``%APPDATA%``."""
-    import sys
-
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "sipdocs"
-
-
-@dataclass
-class Config:
-    """Settings of one server.
-
-    :param token: the access token (``SIPDOCS_TOKEN`` or random).
-    :param data_dir: folder of ``sipdocs.sqlite3``.
-    :param workers: render worker processes.
-    :param retention_days: delete closed cases this many days after closing (``None``: keep).
-    :param max_body: the largest request body accepted (bytes).
-    :param max_upload: the largest uploaded input file (bytes).
-    :param render_timeout: seconds one render may take.
-    :param ui_lang: default UI language.
-    """
-
-    token: str
-    data_dir: Path = field(default_factory=default_data_dir)
-    workers: int = 2
-    retention_days: int | None = None
-    max_body: int = 2 * 1024 * 1024
-    max_upload: int = 1024 * 1024
-    render_timeout: float = 60.0
-    ui_lang: str = "sv"
-
-
-class State:
-    """What the routes share: config, auth, store and the render pool."""
-
-    def __init__(self, config: Config) -> None:
-        from .workers import RenderPool
-
-        self.config = config
-        self.auth = Auth(config.token)
-        self.store = Store(Path(config.data_dir) / "sipdocs.sqlite3")
-        self.pool = RenderPool(config.workers, config.render_timeout)
-        # the last few rendered files by (case, kind, version, format): a preview followed by a
-        # download of the same version renders once. Bounded; the same data is in the database.
-        self.files: "OrderedDict[tuple[str, str, int, str], tuple[bytes, str, str]]" = OrderedDict()
-
-    def remember(self, key: tuple[str, str, int, str], value: tuple[bytes, str, str]) -> None:
-        self.files[key] = value
-        self.files.move_to_end(key)
-        while len(self.files) > 32 or sum(len(v[0]) for v in self.files.values()) > 64 * 1024 * 1024:
-            self.files.popitem(last=False)
-
-    def forget_case(self, case_id: str) -> None:
-        for key in [k for k in self.files if k[0] == case_id]:
-            del self.files[key]
 
 
 class SecurityHeaders:
@@ -173,8 +106,6 @@ async def _retention_loop(state: State) -> None:
 
 def create_app(config: Config) -> Starlette:
     """The web app and JSON API for ``config``."""
-    from . import api, pages
-
     state = State(config)
 
     @asynccontextmanager

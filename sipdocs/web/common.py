@@ -20,7 +20,7 @@ from starlette.responses import (
 
 from ..errors import Issue
 from ..kinds import KIND_IDS, KINDS
-from .app import HERE, State
+from .state import HERE, State
 from .security import SESSION_COOKIE, UI_COOKIE
 from .store import Case, NotFound, Version
 from .texts import T

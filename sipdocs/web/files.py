@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..api import FORMATS, output_format
 from ..errors import SipdocsError
 from ..kinds import KIND_IDS
 from .common import check, db, full_input, kind_of, page, render, state_of, ui_lang
@@ -70,7 +71,7 @@ async def preview(request: Request) -> Response:
 @page
 async def download(request: Request) -> Response:
     fmt = request.path_params["fmt"]
-    if fmt not in ("pdf", "docx"):
+    if fmt not in FORMATS:
         raise HTTPException(404)
     return await _file(request, fmt, inline=False)
 
@@ -105,5 +106,5 @@ async def packet(request: Request) -> Response:
         raise HTTPException(404)
     blob = await state.pool.packet(ready)
     await db(state.store.log, case.id, "case.packet")
-    return Response(blob, media_type="application/pdf",
+    return Response(blob, media_type=output_format("pdf").media_type,
                     headers={"content-disposition": 'attachment; filename="sip-paket.pdf"'})

@@ -27,8 +27,8 @@ __all__ = ["run"]
 
 def run(*, host: str = "127.0.0.1", port: int = 8765, data_dir: str | None = None, open_browser: bool = True,
         workers: int | None = None, retention_days: int | None = None, lang: str = "sv",
-        token: str | None = None, out: TextIO = sys.stdout) -> None:
-    """Run the server until interrupted."""
+        token: str | None = None, out: TextIO = sys.stdout, fast_paths: bool = True) -> None:
+    """Run the server until interrupted (``fast_paths``: see :class:`sipdocs.RenderOptions`)."""
     import uvicorn
 
     en = lang.startswith("en")
@@ -39,7 +39,7 @@ def run(*, host: str = "127.0.0.1", port: int = 8765, data_dir: str | None = Non
     token = token or new_token()
     n_workers = workers or max(1, min(2, os.cpu_count() or 1))
     config = Config(token=token, data_dir=Path(data_dir) if data_dir else default_data_dir(), workers=n_workers,
-                    retention_days=retention_days, ui_lang="en" if en else "sv")
+                    retention_days=retention_days, ui_lang="en" if en else "sv", fast_paths=fast_paths)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     app = create_app(config)

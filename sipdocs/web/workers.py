@@ -17,53 +17,47 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Mapping, Sequence, cast
 
+from .. import api
+from ..errors import RenderError
+from ..limits import time_limit
+
 __all__ = ["RenderPool"]
 
 _RENDERER: Any = None
 
 
-def _init() -> None:
+def _init(fast_paths: bool = True) -> None:
     global _RENDERER
-    from ..backends import RenderOptions
-    from ..renderer import Renderer
-
     # the time limit is set per call (below), so a first render that also compiles the
     # templates is measured by the same clock as every other
-    _RENDERER = Renderer(RenderOptions(time_limit=None))
+    _RENDERER = api.Renderer(api.RenderOptions(time_limit=None, fast_paths=fast_paths))
 
 
 def _warm() -> int:
-    """Load the rendering libraries (first request is then as fast as the rest)."""
-    from ..backends import create_backend  # noqa: F401
-
+    """Start the worker process (its renderer is made by the pool's initializer)."""
     return os.getpid()
 
 
 def _render(data: Mapping[str, Any], formats: Sequence[str], limit: float) -> dict[str, tuple[bytes, str, str]]:
-    from ..limits import time_limit
-
     with time_limit(limit):
         result = _RENDERER.render(dict(data), tuple(formats))
     return {fmt: (a.data, a.filename, a.media_type) for fmt, a in result.artifacts.items()}
 
 
 def _packet(documents: Sequence[Mapping[str, Any]], limit: float) -> bytes:
-    from ..limits import time_limit
-    from ..renderer import render_packet
-
     with time_limit(limit):
-        packet, _ = render_packet([dict(d) for d in documents], renderer=_RENDERER)
+        packet, _ = api.render_packet([dict(d) for d in documents], renderer=_RENDERER)
     return packet
 
 
 class RenderPool:
     """``await pool.render(data, ("pdf",))`` → ``{"pdf": (bytes, filename, media_type)}``."""
 
-    def __init__(self, workers: int, time_limit: float = 60.0) -> None:
+    def __init__(self, workers: int, time_limit: float = 60.0, *, fast_paths: bool = True) -> None:
         self.workers = workers
         self.time_limit = time_limit
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_init)
+                                         initializer=_init, initargs=(fast_paths,))
 
     async def warm(self) -> None:
         loop = asyncio.get_running_loop()
@@ -75,8 +69,6 @@ class RenderPool:
         try:
             return await asyncio.wait_for(future, timeout=self.time_limit + 5)
         except asyncio.TimeoutError:
-            from ..errors import RenderError
-
             raise RenderError(f"Rendering took longer than {self.time_limit:g} s and was stopped",
                               message_sv=f"Renderingen tog längre tid än {self.time_limit:g} s och stoppades",
                               code="render.timeout") from None

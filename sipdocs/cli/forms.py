@@ -10,12 +10,18 @@ from typing import Any
 
 import click
 
-from .cli import EXIT_FAILURE, EXIT_OK, cli
+from .. import api
+from ..errors import OutputError
+from ..kinds import KIND_IDS
+from .common import EXIT_FAILURE, EXIT_OK
 
-FORMATS = ("docx", "html")
+# Start-up: the layout, lint and output modules (Jinja, YAML, tempfile) are imported by the
+# commands that use them, since every `sipdocs` command loads this module.
+
+__all__ = ["forms"]
 
 
-@cli.group()
+@click.group()
 def forms() -> None:
     """Template packs: list, show, check, build, new."""
 
@@ -24,9 +30,7 @@ def forms() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def list_packs(fmt: str) -> None:
     """List the packs on the search path (SIPDOCS_PACKS, then the bundled ones)."""
-    from .packs import iter_packs
-
-    packs = list(iter_packs())
+    packs = api.list_packs()
     if fmt == "json":
         click.echo(json.dumps([_summary(p) for p in packs], ensure_ascii=False, indent=2))
         return
@@ -46,17 +50,15 @@ def _summary(pack: Any) -> dict[str, Any]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show(pack: str, fmt: str) -> None:
     """Show PACK (id or folder): settings, layouts and templates, actors, languages."""
-    from .kinds import KIND_IDS
-    from .packs import load_pack
+    from ..layout.build import TEMPLATE_TYPES
+    from ..layout.load import layout_files
 
-    from .layout.load import layout_files
-
-    p = load_pack(pack)
+    p = api.load_pack(pack)
     templates: dict[str, dict[str, str | None]] = {}
     for kind in KIND_IDS:
         layouts = " + ".join(_origin(p, f) for f in layout_files(p.chain, kind)) or None
         templates[kind] = {"layout": layouts}
-        for fmt_ in FORMATS:
+        for fmt_ in TEMPLATE_TYPES:
             own = p.own_template(kind, fmt_)
             templates[kind][fmt_] = _origin(p, own) if own else ("built from the layout" if layouts else None)
     info = {
@@ -115,7 +117,7 @@ def check(packs: tuple[str, ...]) -> None:
     formats and every language: layouts that do not load, undefined variables (nested and loop
     fields), syntax, Word smart quotes, split tags, own templates whose sections differ from the
     layout (a warning). Exit code 1 on any problem that is not a warning."""
-    from .lint import check_packs
+    from ..lint import check_packs
 
     problems = check_packs(packs or None)
     for problem in problems:
@@ -136,11 +138,9 @@ def build(pack: str, outdir: str) -> None:
     """Write the Word and HTML templates built from PACK's layouts to OUTDIR — to start a
     county's own design in Word (put it in the pack's templates/ folder; it then wins over
     the layout, and `forms check` warns when its sections drift from the layout's)."""
-    from .kinds import KIND_IDS
-    from .layout.build import write_templates
-    from .packs import load_pack
+    from ..layout.build import write_templates
 
-    for path in write_templates(load_pack(pack), Path(outdir), KIND_IDS):
+    for path in write_templates(api.load_pack(pack), Path(outdir), KIND_IDS):
         click.echo(str(path))
     sys.exit(EXIT_OK)
 
@@ -233,14 +233,12 @@ _TRAVEL_HELP = {
 @click.option("--title", default=None, help="Display name (default: NAME).")
 def new(name: str, extends: str, outdir: str, title: str | None) -> None:
     """Scaffold a new pack NAME that extends another pack (default: national)."""
-    from .errors import OutputError
-    from .output import atomic_write
-    from .packs import load_pack
+    from ..output import atomic_write
 
     if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
         raise click.BadParameter("use lower-case letters, digits, '-' and '_' (starting with a letter)",
                                  param_hint="NAME")
-    parent = load_pack(extends)  # fails early with pack.not_found
+    parent = api.load_pack(extends)  # fails early with pack.not_found
     folder = Path(outdir) / name
     if folder.exists() and any(folder.iterdir()):
         raise OutputError(f"{folder} exists and is not empty",
@@ -256,6 +254,6 @@ def new(name: str, extends: str, outdir: str, title: str | None) -> None:
     atomic_write(folder / "README.md", _NEW_README.format(**fields).encode("utf-8"))
     (folder / "templates").mkdir(exist_ok=True)
     (folder / "assets").mkdir(exist_ok=True)
-    load_pack(str(folder.resolve()))  # the scaffold must load
+    api.load_pack(str(folder.resolve()))  # the scaffold must load
     click.echo(str(folder))
     sys.exit(EXIT_OK)

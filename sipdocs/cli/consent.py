@@ -8,10 +8,14 @@ import sys
 
 import click
 
-from .cli import EXIT_INVALID, EXIT_OK, PASSWORD_ENV, _lang, _print_result, _State, _t, cli
+from .. import api
+from ..inputs import load_input
+from .common import EXIT_INVALID, EXIT_OK, PASSWORD_ENV, lang_alias_option, messages_option, print_result, state, t
+
+__all__ = ["consent"]
 
 
-@cli.group()
+@click.group()
 def consent() -> None:
     """Consent forms: read a filled-in consent PDF."""
 
@@ -28,9 +32,10 @@ def consent() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the consent JSON here (default: standard output).")
 @click.option("--force", is_flag=True, help="Overwrite --output.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default=None, help="Language of messages.")
+@messages_option
+@lang_alias_option
 def read(pdf: str, bases: tuple[str, ...], document: int | None, ask_password: bool, output: str | None,
-         force: bool, lang: str | None) -> None:
+         force: bool) -> None:
     """Read the answers of a filled consent PDF into consent JSON, and validate it.
 
     The JSON is printed (or written with -o): one object for a consent, a list of
@@ -39,21 +44,19 @@ def read(pdf: str, bases: tuple[str, ...], document: int | None, ask_password: b
     error, per document of a packet. Exit code 0 when every consent read validates, 3
     otherwise.
     """
-    from .consent_form import read_consent, read_consents
-    from .inputs import load_input
-    from .output import atomic_write
+    from ..output import atomic_write  # start-up: tempfile and shutil only when writing
 
-    lang = _lang(lang)
+    lang = state().messages
     password = os.environ.get(PASSWORD_ENV) or None
     if ask_password and not password:
-        password = click.prompt(_t(lang, "Lösenord för PDF", "PDF password"), hide_input=True, err=True)
+        password = click.prompt(t(lang, "Lösenord för PDF", "PDF password"), hide_input=True, err=True)
     inputs = [load_input(path) for path in bases]
     if document is not None or len(inputs) == 1:
         if len(inputs) > 1:
-            raise click.UsageError(_t(lang, "Ange ett --input med --document.", "Give one --input with --document."))
-        results = [read_consent(pdf, inputs[0] if inputs else None, password=password, document=document)]
+            raise click.UsageError(t(lang, "Ange ett --input med --document.", "Give one --input with --document."))
+        results = [api.read_consent(pdf, inputs[0] if inputs else None, password=password, document=document)]
     else:
-        results = read_consents(pdf, inputs or None, password=password)
+        results = api.read_consents(pdf, inputs or None, password=password)
     data = results[0].data if len(results) == 1 else [result.data for result in results]
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if output:
@@ -61,7 +64,7 @@ def read(pdf: str, bases: tuple[str, ...], document: int | None, ask_password: b
     else:
         click.echo(text)
     for result in results:
-        where = pdf if result.document is None else f"{pdf} ({_t(lang, 'dokument', 'document')} {result.document})"
+        where = pdf if result.document is None else f"{pdf} ({t(lang, 'dokument', 'document')} {result.document})"
         if result.issues or result.document is not None:
-            _print_result(where, result.ok, result.issues, lang, _State.debug, err=True)
+            print_result(where, result.ok, result.issues, lang, state().debug, err=True)
     sys.exit(EXIT_OK if all(result.ok for result in results) else EXIT_INVALID)

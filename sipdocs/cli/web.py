@@ -1,4 +1,4 @@
-"""``sipdocs new`` (a prefilled YAML skeleton) and ``sipdocs serve`` (the web app).
+"""``sipdocs serve``: the web app for conveners and the JSON API.
 
 Kept light: the web server's packages (Starlette, uvicorn) are imported only when
 ``serve`` runs, so ``sipdocs --help`` and ``sipdocs validate`` never load them.
@@ -11,35 +11,12 @@ import sys
 
 import click
 
-from .cli import _lang, _t, cli
-from .kinds import KINDS
+from .common import fast_paths_option, messages_option, state, t
+
+__all__ = ["serve"]
 
 
-@cli.command("new")
-@click.argument("kind", type=click.Choice(list(KINDS)))
-@click.option("--from", "sources", multiple=True, type=click.Path(dir_okay=False),
-              help="An earlier document of the case (JSON/YAML); repeat for several.")
-@click.option("-o", "--output", default="-", show_default=True,
-              help="The YAML file to write ('-' for standard output).")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def new(kind: str, sources: tuple[str, ...], output: str, force: bool) -> None:
-    """Write a commented YAML skeleton of KIND, prefilled from earlier documents.
-
-    Fields the earlier documents already give (child, guardians, services, consent …) are
-    filled in; required fields still to fill in are marked OBLIGATORISK.
-    """
-    from .output import atomic_write
-    from .prefill import prefill
-    from .skeleton import yaml_skeleton
-
-    text = yaml_skeleton(kind, prefill(kind, *sources))
-    if output == "-":
-        click.echo(text, nl=False)
-        return
-    click.echo(str(atomic_write(output, text.encode("utf-8"), force=force)))
-
-
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback needs SIPDOCS_TOKEN.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
@@ -51,16 +28,20 @@ def new(kind: str, sources: tuple[str, ...], output: str, force: bool) -> None:
 @click.option("--retention-days", default=None, type=click.IntRange(1, 36500),
               envvar="SIPDOCS_RETENTION_DAYS",
               help="Delete closed cases this many days after they were closed.")
+@fast_paths_option
+@messages_option
 def serve(host: str, port: int, data_dir: str | None, no_browser: bool, workers: int | None,
-          retention_days: int | None) -> None:
-    """Run the web app for conveners and the JSON API (needs: pip install 'sipdocs[web]')."""
-    lang = _lang(None)
+          retention_days: int | None, fast_paths: bool) -> None:
+    """Run the web app for conveners and the JSON API (needs: pip install 'sipdocs[web]').
+
+    The message language (--messages) is also the app's default language."""
+    lang = state().messages
     try:
-        from .web.server import run
+        from ..web.server import run
     except ImportError as exc:  # the optional extra is missing
-        raise click.UsageError(_t(
+        raise click.UsageError(t(
             lang, "Webbappen behöver tilläggspaketen: pip install 'sipdocs[web]'",
             "The web app needs its extra packages: pip install 'sipdocs[web]'")) from exc
     run(host=host, port=port, data_dir=data_dir, open_browser=not no_browser, workers=workers,
         retention_days=retention_days, lang=lang, token=os.environ.get("SIPDOCS_TOKEN") or None,
-        out=sys.stdout)
+        out=sys.stdout, fast_paths=fast_paths)
