@@ -119,7 +119,7 @@ def consent_forms(fields: Mapping[str, dict[str, Any]]) -> dict[int | None, dict
 
 def _checked(field: Mapping[str, Any] | None) -> bool:
     """A check box is checked in any state but Off (forms from earlier sipdocs versions say ``/on``)."""
-    return bool(field) and field["value"] not in (None, "", "/Off", "Off")
+    return field is not None and field["value"] not in (None, "", "/Off", "Off")
 
 
 def _parse_date(text: str) -> str | None:

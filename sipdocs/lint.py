@@ -187,7 +187,8 @@ def _paths(template_ast: Any) -> Iterator[list[str]]:
             visit(node.iter, scope)
             item = path_of(node.iter, scope)
             inner = dict(scope)
-            for target in ([node.target] if isinstance(node.target, nodes.Name) else node.target.items):
+            targets = [node.target] if isinstance(node.target, nodes.Name) else getattr(node.target, "items", [])
+            for target in targets:
                 inner[target.name] = [*item, "[]"] if item is not None else None
             inner["loop"] = None
             for child in (*node.body, *node.else_):
@@ -280,8 +281,8 @@ def check_pack(pack: Pack) -> list[LintProblem]:
 
     problems: list[LintProblem] = []
     own = FileSystemLoader([str(r / "templates") for r in pack.roots])
-    env = make_environment(autoescape=True,
-                           loader=ChoiceLoader([own, DictLoader({"_base.html": str(base_template().content)})]))
+    loader = ChoiceLoader([own, DictLoader({"_base.html": base_template().text})])
+    env = make_environment(autoescape=True, loader=loader)
     for kind in KIND_IDS:
         try:
             layout = load_layout(pack, kind)
@@ -302,10 +303,10 @@ def check_pack(pack: Pack) -> list[LintProblem]:
                 content = path.read_bytes() if fmt == "docx" else path.read_text(encoding="utf-8")
                 if layout is not None:
                     problems.extend(_compare_sections(pack, name, fmt, content, layout.section_ids))
+            sources: dict[str | None, str] = {}
             if fmt == "docx":
-                sources = {}
                 per_part = docxtpl_compat.compiled_engine()
-                for part, xml in _docx_sources(content).items():
+                for part, xml in _docx_sources(_as_bytes(content)).items():
                     problems.extend(_word_checks(pack, name, part, xml))
                     if per_part:
                         sources[part] = docxtpl_compat.patch_xml(xml)
@@ -313,22 +314,22 @@ def check_pack(pack: Pack) -> list[LintProblem]:
                 if syntax:
                     problems.append(LintProblem(pack.id, name, None, None, "lint.syntax", syntax))
             else:
-                sources = {None: str(content)}
+                sources[None] = str(content)
                 base = _extends(sources[None])
                 if base:
                     try:
-                        sources[base] = env.loader.get_source(env, base)[0]
+                        sources[base] = loader.get_source(env, base)[0]
                     except Exception:  # noqa: BLE001 - reported as a missing template
                         problems.append(LintProblem(pack.id, name, None, None, "lint.missing_template",
                                                     f"extends {base!r}, which the pack does not have"))
-            for part, source in sources.items():
+            for where, source in sources.items():
                 for lang, shape in shapes.items():
                     missing, syntax = _undefined(source, env, shape)
                     if syntax:
-                        problems.append(LintProblem(pack.id, name, part, None, "lint.syntax", syntax))
+                        problems.append(LintProblem(pack.id, name, where, None, "lint.syntax", syntax))
                         break
                     for gap in sorted(missing):
-                        problems.append(LintProblem(pack.id, name, part, lang, "lint.undefined",
+                        problems.append(LintProblem(pack.id, name, where, lang, "lint.undefined",
                                                     f"{gap} is not in the context"))
     return _dedupe(problems)
 
@@ -343,7 +344,11 @@ def template_sections(content: bytes | str, fmt: str) -> list[str]:
     county makes its own design from a built template)."""
     if fmt == "html":
         return _HTML_SECTION.findall(str(content))
-    return [m for xml in _docx_sources(bytes(content)).values() for m in _WORD_SECTION.findall(xml)]
+    return [m for xml in _docx_sources(_as_bytes(content)).values() for m in _WORD_SECTION.findall(xml)]
+
+
+def _as_bytes(content: bytes | str) -> bytes:
+    return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 def _compare_sections(pack: Pack, name: str, fmt: str, content: bytes | str,

@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .errors import PostprocessError
+
+if TYPE_CHECKING:  # pikepdf is imported where a PDF is post-processed (start-up time)
+    import pikepdf
 
 __all__ = ["merge_pdfs", "encrypt_pdf", "is_pdfa"]
 
@@ -58,7 +61,7 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
         next_key = 0
         starts = []
         fields = pikepdf.Array()
-        form_resources: dict[str, object] = {}
+        form_resources: dict[str, Any] = {}
         for number, src in enumerate(sources, start=1):
             parent = _detach_fields(src, f"doc{number}", form_resources)
             start = len(out.pages)
@@ -79,8 +82,8 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
                     for annot in page.obj.get("/Annots", []):
                         if "/StructParent" in annot:
                             annot.StructParent = int(annot.StructParent) + offset
-                src_kids = root.get("/K")
-                src_kids = src_kids if isinstance(src_kids, pikepdf.Array) else [src_kids]
+                struct_kids = root.get("/K")
+                src_kids = list(struct_kids) if isinstance(struct_kids, pikepdf.Array) else [struct_kids]
                 lang = src.Root.get("/Lang")
                 for kid in src_kids:
                     copied = _copy(out, kid)
@@ -121,7 +124,7 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
                                code="pdf.merge_failed") from exc
 
 
-def _save_unambiguous(out: object, min_version: str) -> bytes:
+def _save_unambiguous(out: pikepdf.Pdf, min_version: str) -> bytes:
     """Save so that no stream's data ends with CR (byte 0x0D).
 
     qpdf writes ``data LF endstream``; data that happens to end with CR then reads as
@@ -153,7 +156,7 @@ def _save_unambiguous(out: object, min_version: str) -> bytes:
 
     import pikepdf
 
-    for obj in out.objects:  # type: ignore[attr-defined]
+    for obj in out.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == pikepdf.Name.Metadata:
             continue
         if "/Filter" not in obj:
@@ -162,21 +165,21 @@ def _save_unambiguous(out: object, min_version: str) -> bytes:
         if not raw.endswith(b"\r"):
             continue
         filters = obj.Filter if isinstance(obj.Filter, pikepdf.Array) else [obj.Filter]
-        parms = obj.get("/DecodeParms")
-        parms = None if parms is None else list(parms) if isinstance(parms, pikepdf.Array) else [parms]
+        given = obj.get("/DecodeParms")
+        parms = None if given is None else list(given) if isinstance(given, pikepdf.Array) else [given]
         obj.write(binascii.hexlify(raw) + b">", filter=[pikepdf.Name.ASCIIHexDecode, *filters],
-                  decode_parms=None if parms is None else [pikepdf.Object.parse(b"null"), *parms])
+                  decode_parms=None if parms is None else pikepdf.Array([pikepdf.Object.parse(b"null"), *parms]))
     return _save(out, min_version, compress=False)
 
 
-def _pad_streams(out: object) -> bool:
+def _pad_streams(out: pikepdf.Pdf) -> bool:
     """Step 1 of :func:`_save_unambiguous`; whether any stream was changed."""
     import zlib
 
     import pikepdf
 
     changed = False
-    for obj in out.objects:  # type: ignore[attr-defined]
+    for obj in out.objects:
         if not isinstance(obj, pikepdf.Stream) or "/DecodeParms" in obj:
             continue
         kind = obj.get("/Type")
@@ -202,16 +205,16 @@ def _pad_streams(out: object) -> bool:
     return changed
 
 
-def _save(out: object, min_version: str, *, compress: bool) -> bytes:
+def _save(out: pikepdf.Pdf, min_version: str, *, compress: bool) -> bytes:
     import pikepdf
 
     buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,  # type: ignore[attr-defined]
+    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              min_version=min_version, compress_streams=compress)
     return buf.getvalue()
 
 
-def _detach_fields(src: object, name: str, resources: dict[str, object]) -> object | None:
+def _detach_fields(src: pikepdf.Pdf, name: str, resources: dict[str, Any]) -> Any:
     """Nest a document's form fields under one new parent field ``name`` and take the AcroForm
     off the document, so that its pages are copied with their widgets and fields as they are.
 
@@ -222,23 +225,23 @@ def _detach_fields(src: object, name: str, resources: dict[str, object]) -> obje
     """
     import pikepdf
 
-    form = src.Root.get("/AcroForm")  # type: ignore[attr-defined]
+    form = src.Root.get("/AcroForm")
     if form is None:
         return None
     for key in ("/DR", "/DA"):
         if key in form and key not in resources:
             resources[key] = form[key]
     fields = list(form.get("/Fields") or [])
-    del src.Root.AcroForm  # type: ignore[attr-defined]
+    del src.Root.AcroForm
     if not fields:
         return None
-    parent = src.make_indirect(pikepdf.Dictionary(T=pikepdf.String(name), Kids=pikepdf.Array(fields)))  # type: ignore[attr-defined]
+    parent = src.make_indirect(pikepdf.Dictionary(T=pikepdf.String(name), Kids=pikepdf.Array(fields)))
     for field in fields:
         field.Parent = parent
     return parent
 
 
-def _without_title(items: list, title: str, start: int) -> list:
+def _without_title(items: list[pikepdf.OutlineItem], title: str, start: int) -> list[pikepdf.OutlineItem]:
     """A document's bookmarks without the one for its title heading on its first page (that
     heading is the document's own bookmark in the packet): its children take its place."""
     if items and items[0].title.strip() == title.strip() and _page_of(items[0]) == start:
@@ -246,16 +249,16 @@ def _without_title(items: list, title: str, start: int) -> list:
     return items
 
 
-def _page_of(item: object) -> int | None:
+def _page_of(item: Any) -> int | None:
     destination = getattr(item, "destination", None)  # a page number: the items are ours
     return destination if isinstance(destination, int) else None
 
 
-def _rebased_outline(src: object, start: int) -> list:
+def _rebased_outline(src: pikepdf.Pdf, start: int) -> list[pikepdf.OutlineItem]:
     """A source document's bookmarks (its headings) as new items pointing into the packet."""
     import pikepdf
 
-    index = {page.obj.objgen: number for number, page in enumerate(src.pages)}  # type: ignore[attr-defined]
+    index = {page.obj.objgen: number for number, page in enumerate(src.pages)}
 
     def rebase(item: "pikepdf.OutlineItem") -> "pikepdf.OutlineItem | None":
         dest = item.destination
@@ -269,16 +272,16 @@ def _rebased_outline(src: object, start: int) -> list:
         new.children.extend(child for child in map(rebase, item.children) if child is not None)
         return new
 
-    with src.open_outline() as outline:  # type: ignore[attr-defined]
+    with src.open_outline() as outline:
         return [item for item in map(rebase, outline.root) if item is not None]
 
 
-def _copy(out: object, obj: object) -> object:
+def _copy(out: pikepdf.Pdf, obj: Any) -> Any:
     """Copy a (possibly direct) object from another PDF; indirect ones keep their identity."""
     import pikepdf
 
     if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return out.copy_foreign(obj)  # type: ignore[attr-defined]
+        return out.copy_foreign(obj)
     if isinstance(obj, pikepdf.Array):
         return pikepdf.Array([_copy(out, item) for item in obj])
     if isinstance(obj, pikepdf.Dictionary):
@@ -286,39 +289,39 @@ def _copy(out: object, obj: object) -> object:
     return obj
 
 
-def _number_tree(node: object) -> list[tuple[int, object]]:
+def _number_tree(node: Any) -> list[tuple[int, Any]]:
     """Flatten a PDF number tree into (key, value) pairs."""
-    out: list[tuple[int, object]] = []
+    out: list[tuple[int, Any]] = []
     if node is None:
         return out
-    nums = node.get("/Nums")  # type: ignore[attr-defined]
+    nums = node.get("/Nums")
     if nums is not None:
         for i in range(0, len(nums), 2):
             out.append((int(nums[i]), nums[i + 1]))
-    for kid in node.get("/Kids", []):  # type: ignore[attr-defined]
+    for kid in node.get("/Kids", []):
         out.extend(_number_tree(kid))
     return out
 
 
-def _copy_metadata(first: object, out: object, title: str) -> None:
+def _copy_metadata(first: pikepdf.Pdf, out: pikepdf.Pdf, title: str) -> None:
     """Keep the first document's XMP (PDF/A + PDF/UA ids, producer) with the packet title."""
     import pikepdf
 
-    info = first.docinfo  # type: ignore[attr-defined]
+    info = first.docinfo
     for key in ("/Producer", "/Creator", "/CreationDate", "/ModDate"):
         if key in info:
-            out.docinfo[key] = info[key]  # type: ignore[attr-defined]
-    out.docinfo["/Title"] = title  # type: ignore[attr-defined]
-    metadata = first.Root.get("/Metadata")  # type: ignore[attr-defined]
+            out.docinfo[key] = info[key]
+    out.docinfo["/Title"] = title
+    metadata = first.Root.get("/Metadata")
     if metadata is None:
         return
     xmp = metadata.read_bytes()
     xmp = re.sub(rb'(<rdf:li xml:lang="x-default">)[^<]*(</rdf:li>)',
                  lambda m: m.group(1) + _xml(title).encode("utf-8") + m.group(2), xmp, count=1)
-    stream = pikepdf.Stream(out, xmp)  # type: ignore[arg-type]
+    stream = pikepdf.Stream(out, xmp)
     stream.Type = pikepdf.Name.Metadata
     stream.Subtype = pikepdf.Name.XML
-    out.Root.Metadata = out.make_indirect(stream)  # type: ignore[attr-defined]
+    out.Root.Metadata = out.make_indirect(stream)
 
 
 def _xml(text: str) -> str:

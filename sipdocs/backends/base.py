@@ -95,7 +95,7 @@ class OutputFormat:
     def engine(self, options: RenderOptions) -> str:
         """The engine ``options`` choose."""
         chosen = getattr(options, self.engine_option) if self.engine_option else None
-        return chosen if chosen in self.engines else next(iter(self.engines))
+        return chosen if isinstance(chosen, str) and chosen in self.engines else next(iter(self.engines))
 
     def module(self, options: RenderOptions) -> str:
         """The full name of the module of the engine ``options`` choose (preloading workers)."""

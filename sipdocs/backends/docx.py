@@ -12,6 +12,7 @@ both add to docxtpl's rendering is shared in :mod:`.ooxml`, so both give the sam
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import zipfile
@@ -45,7 +46,9 @@ def docxtpl_images(context: Mapping[str, Any], tpl: Any) -> dict[str, Any]:
     from docx.shared import Mm
     from docxtpl import InlineImage
 
-    return map_images(context, lambda img: InlineImage(tpl, io.BytesIO(img.png), width=Mm(img.width_mm)))
+    mapped: dict[str, Any] = map_images(context, lambda img: InlineImage(tpl, io.BytesIO(img.png),
+                                                                          width=Mm(img.width_mm)))
+    return mapped
 
 
 # --- package post-processing ----------------------------------------------------------------------
@@ -99,7 +102,7 @@ class DocxtplBackend:
 
         source = template_for(job.pack, job.kind, "docx")
         name = f"{job.pack.id}/{source.name}"
-        tpl = DocxTemplate(io.BytesIO(source.content))
+        tpl = DocxTemplate(io.BytesIO(source.data))
         context = docxtpl_images(job.context, tpl)
         try:
             tpl.render(context, jinja_env=self.env, autoescape=True)
@@ -110,7 +113,7 @@ class DocxtplBackend:
         for part in tpl.docx.part.package.iter_parts():
             element = getattr(part, "element", None)  # XML parts (python-docx's XmlPart)
             if element is not None:
-                set_alt_texts(element, lambda rid, p=part: _related_blob(p, rid), alts)
+                set_alt_texts(element, functools.partial(_related_blob, part), alts)
         buf = io.BytesIO()
         tpl.save(buf)
         entries = _read_entries(buf.getvalue())
@@ -135,9 +138,10 @@ class DocxtplBackend:
 
 def _related_blob(part: Any, rid: str) -> bytes | None:
     try:
-        return part.related_parts[rid].blob
+        blob: bytes = part.related_parts[rid].blob
     except KeyError:
         return None
+    return blob
 
 
 def _read_entries(data: bytes) -> list[tuple[str, bytes]]:

@@ -352,7 +352,7 @@ class CompiledDocxBackend:
         source = template_for(pack, kind, "docx")
         cached = self._cache.get((pack.id, kind))
         if cached is None or cached[0] != source.key:
-            cached = (source.key, CompiledTemplate(source.content, self.env, f"{pack.id}/{source.name}"))
+            cached = (source.key, CompiledTemplate(source.data, self.env, f"{pack.id}/{source.name}"))
             self._cache[(pack.id, kind)] = cached
         return cached[1]
 

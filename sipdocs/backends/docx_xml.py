@@ -25,4 +25,5 @@ STRICT_PARSER = etree.XMLParser(recover=False, resolve_entities=False, no_networ
 
 def serialise(root: etree._Element) -> bytes:
     """A part's bytes as Word writes them: UTF-8 with a standalone declaration."""
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data

@@ -59,7 +59,8 @@ def core_properties_xml(title: str, language: str, subject: str, when: datetime)
     add("cp", "revision", "1")
     add("dcterms", "created", stamp, typed=True)
     add("dcterms", "modified", stamp, typed=True)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
 
 
 def document_datetime(context: Mapping[str, Any]) -> datetime:

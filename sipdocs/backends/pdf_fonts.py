@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from .pdf_objects import deref, part_bytes
@@ -63,8 +64,8 @@ def _program(pdf: Any, descriptor: Any) -> bytes | None:
 def retag_subsets(pdf: Any) -> None:
     """Give every embedded subset a tag derived from its font program (see the module docstring)."""
     descriptors: dict[bytes, str] = {}
-    for obj in pdf.objects:
-        if not (isinstance(obj, dict) and obj.get("Type") == "/FontDescriptor"):
+    for obj in _dictionaries(pdf):
+        if obj.get("Type") != "/FontDescriptor":
             continue
         name = obj.get("FontName", "")
         name = name.decode("latin-1") if isinstance(name, bytes) else str(name)
@@ -78,15 +79,20 @@ def retag_subsets(pdf: Any) -> None:
     if not descriptors:
         return
     cid_names: dict[bytes, str] = {}
-    for obj in pdf.objects:  # CIDFonts and simple fonts name their descriptor
-        if isinstance(obj, dict) and obj.get("Type") == "/Font" and obj.get("FontDescriptor") in descriptors:
+    for obj in _dictionaries(pdf):  # CIDFonts and simple fonts name their descriptor
+        if obj.get("Type") == "/Font" and obj.get("FontDescriptor") in descriptors:
             obj["BaseFont"] = descriptors[obj["FontDescriptor"]]
             cid_names[obj.reference] = obj["BaseFont"]
-    for obj in pdf.objects:  # Type0 fonts name their descendant
-        if isinstance(obj, dict) and obj.get("Subtype") == "/Type0":
-            kids = obj.get("DescendantFonts") or ()
+    for obj in _dictionaries(pdf):  # Type0 fonts name their descendant
+        if obj.get("Subtype") == "/Type0":
+            kids: list[Any] = list(obj.get("DescendantFonts") or ())
             if len(kids) == 1 and kids[0] in cid_names:
                 obj["BaseFont"] = cid_names[kids[0]]
+
+
+def _dictionaries(pdf: Any) -> Iterator[Any]:
+    """The PDF's dictionary objects (pydyf ``Dictionary``, a ``dict`` with a ``reference``)."""
+    return (obj for obj in pdf.objects if isinstance(obj, dict))
 
 
 def _is_tagged(name: str) -> bool:
@@ -183,15 +189,15 @@ def _composite_form_font(pdf: Any) -> tuple[Any, Any, Any, Any, bytes, str] | No
     program, resource name), or None."""
     import pydyf
 
-    for descriptor in pdf.objects:
-        if not (isinstance(descriptor, dict) and descriptor.get("Type") == "/FontDescriptor"):
+    for descriptor in _dictionaries(pdf):
+        if descriptor.get("Type") != "/FontDescriptor":
             continue
         family = descriptor.get("FontFamily")
         if str(getattr(family, "string", family)) != FORM_FONT_FAMILY or "FontFile2" not in descriptor:
             continue
-        cidfonts = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Font"
+        cidfonts = [o for o in _dictionaries(pdf) if o.get("Type") == "/Font"
                     and o.get("FontDescriptor") == descriptor.reference]
-        type0s = [o for o in pdf.objects if isinstance(o, dict) and o.get("Subtype") == "/Type0"
+        type0s = [o for o in _dictionaries(pdf) if o.get("Subtype") == "/Type0"
                   and len(cidfonts) == 1 and list(o.get("DescendantFonts") or ()) == [cidfonts[0].reference]]
         if len(type0s) != 1:
             continue
@@ -206,7 +212,7 @@ def _composite_form_font(pdf: Any) -> tuple[Any, Any, Any, Any, bytes, str] | No
 
 def _page_font_dictionaries(pdf: Any) -> list[Any]:
     """The ``/Font`` dictionaries of the pages' resources (WeasyPrint shares one)."""
-    out = []
+    out: list[Any] = []
     for page in _pages(pdf):
         resources = deref(pdf, page.get("Resources"))
         fonts = deref(pdf, resources.get("Font")) if isinstance(resources, dict) else None

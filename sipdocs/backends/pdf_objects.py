@@ -23,4 +23,5 @@ def deref(objects: Any, ref: Any) -> Any:
 
 def part_bytes(part: Any) -> bytes:
     """The bytes of one part of a stream (WeasyPrint's lazy image data or plain bytes)."""
-    return part.data if hasattr(part, "data") else part
+    data: bytes = part.data if hasattr(part, "data") else part
+    return data

@@ -37,6 +37,18 @@ class Built:
     content: bytes | str
     key: str
 
+    @property
+    def data(self) -> bytes:
+        """The content as bytes (a Word template is a package; an HTML one is encoded as UTF-8)."""
+        return self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
+
+    @property
+    def text(self) -> str:
+        """The content as text (an HTML template; a Word package is refused)."""
+        if isinstance(self.content, bytes):
+            raise TypeError(f"{self.name} is a binary template")
+        return self.content
+
 
 def layout_key(layout: Layout) -> str:
     """A digest of everything a built template depends on (the layout files, sipdocs' version)."""
