@@ -36,7 +36,8 @@ class RenderOptions:
     :param pdf_variant: ``"auto"`` (the default: ``"pdf/ua-1+a-2a"``, accessible and archivable,
         or ``"pdf/ua-1"`` when encrypting), ``"pdf/ua-1+a-2a"``, ``"pdf/ua-1"`` or ``"plain"``
         (see :mod:`sipdocs.pdf_variants`).
-    :param docx_engine: ``"compiled"`` (fast, the default) or ``"docxtpl"`` (the reference engine).
+    :param docx_engine: ``"auto"`` (the default: the compiled engine, or docxtpl's own where the
+        compiled one's fast path is off), ``"compiled"`` or ``"docxtpl"`` (the reference engine).
     :param pdf_password: encrypt every PDF with AES-256; the PDF stays tagged PDF/UA-1 but
         cannot claim PDF/A, which forbids encryption.
     :param fast_paths: False renders through the libraries' public API only, without the speed-ups
@@ -50,7 +51,6 @@ class RenderOptions:
     docx_engine: str = "auto"
     pdf_password: str | None = field(default=None, repr=False)
     fast_paths: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
