@@ -243,3 +243,27 @@ def test_the_layout_schema_is_shipped_with_the_others():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for block in blocks:
         assert f"`{block}`" in readme, block  # every block type is in the README's table
+
+
+def test_the_web_form_follows_the_layout_and_a_moved_section_moves_its_fields(tmp_path):
+    from sipdocs.web.formgen import build_form, form_order
+
+    def order(pack: str) -> list[str]:
+        return [top.name for top in build_form("invitation", load_sample("invitation"), pack, "sv")]
+
+    national = order("national")
+    assert national.index("child") < national.index("meeting") < national.index("invitees")
+    assert national.index("roles") < national.index("confirm_by")  # the reply section prints confirm_by
+    # the plan's consent is printed after the child's views unless a pack embeds it on page 1
+    plan = form_order("plan", "national")
+    assert plan.index("child_views") < plan.index("consent") < plan.index("purpose")
+
+    pack = county(tmp_path, layout="patch:\n  - move: meeting\n    after: enclosures\n")
+    moved = order(str(pack))
+    assert moved.index("enclosures") < moved.index("meeting")
+    # what the layout does not print under its own name (meeting_type, as a label) moves with
+    # what the schema lists before it; nothing else moves
+    start, end = national.index("meeting"), national.index("purpose")
+    assert national[start:end][:3] == ["meeting", "meeting_type", "followup_number"]
+    assert national[-1] == "enclosures"
+    assert moved == national[:start] + national[end:] + national[start:end]

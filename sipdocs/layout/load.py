@@ -35,10 +35,26 @@ class Layout:
     kind: str
     sections: tuple[Section, ...]
     files: tuple[Path, ...]
+    #: the context paths each section's blocks use (``child.name``), section by section
+    paths: tuple[frozenset[str], ...] = ()
+    #: whether each section has a condition (``when``) of its own
+    conditional: tuple[bool, ...] = ()
 
     @property
     def section_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.sections)
+
+    def first_section_of(self, name: str) -> int | None:
+        """The index of the first section that uses the context value ``name`` (``child`` finds
+        ``child.name``), or None when no section does. A value printed by several sections that
+        each have a condition of their own takes the last one: the alternatives of a pack setting
+        (the plan's consent, embedded on page 1 by the packs that want it, else after the
+        child's views) are written first-the-exception, then-the-rule."""
+        found = [n for n, paths in enumerate(self.paths) if any(p == name or p.startswith(name + ".") for p in paths)]
+        always = [n for n in found if not self.conditional[n]]
+        if always:
+            return always[0]
+        return found[-1] if found else None
 
 
 def layout_files(chain: Sequence[Path], kind: str) -> list[Path]:
@@ -79,15 +95,15 @@ def _load(pack_id: str, chain: tuple[Path, ...], kind: str, files: tuple[Path, .
     assert raw is not None
     pack = load_pack(chain[0])
     sections = []
-    used = Used()
+    paths = []
     shape = context_shape(kind, str(pack.path))
     for n, section in enumerate(raw):
         path = _origin(section, files)
-        built, section_used = _section(section, path, f"/sections/{n}")
+        built, section_used, printed = _section(section, path, f"/sections/{n}")
         sections.append(built)
-        used = used | section_used
+        paths.append(printed)
         _check_names(section_used, shape, pack, path, f"/sections/{n}", section.get("id", "?"))
-    return Layout(kind, tuple(sections), files)
+    return Layout(kind, tuple(sections), files, tuple(paths), tuple(bool(section.get("when")) for section in raw))
 
 
 # --- parsing and patching ------------------------------------------------------------------------
@@ -222,7 +238,8 @@ class _Scope:
         return Used(frozenset(self.resolve(p) for p in used.paths), used.keys)
 
 
-def _section(raw: Mapping[str, Any], path: Path, pointer: str) -> tuple[Section, Used]:
+def _section(raw: Mapping[str, Any], path: Path, pointer: str) -> tuple[Section, Used, frozenset[str]]:
+    """The section, what it uses, and the context paths its blocks print (not its condition)."""
     used = Used()
     blocks: list[Block] = []
     if raw.get("heading"):
@@ -235,7 +252,7 @@ def _section(raw: Mapping[str, Any], path: Path, pointer: str) -> tuple[Section,
     if raw.get("when"):
         out = [If(raw["when"], tuple(out))]
         used = used | _cond_names(raw["when"], path, f"{pointer}/when")
-    return Section(raw["id"], tuple(out)), used
+    return Section(raw["id"], tuple(out)), used, body_used.paths
 
 
 def _blocks(raw: Sequence[Any], scope: _Scope, path: Path, pointer: str) -> tuple[list[Block], Used]:

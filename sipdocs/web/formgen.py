@@ -1,7 +1,7 @@
 """HTML forms generated from the JSON Schemas, and form posts turned back into inputs.
 
-:func:`build_form` walks a kind's schema in property order (the order of the document's
-sections until the layouts move into the package, issue 16) and returns a tree of
+:func:`build_form` walks a kind's schema in the order of the document's sections (the
+pack's layout, :func:`form_order`) and returns a tree of
 :class:`Field` objects that the ``_fields.html`` macros render:
 
 =====================================  ===========================================
@@ -29,6 +29,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, cast
 
+from ..errors import PackError
+from ..layout.load import load_layout
+from ..packs import load_pack
 from ..schemas import _resolve, load_schema
 from .labels import enum_options
 
@@ -186,13 +189,36 @@ class _Builder:
 
 
 def build_form(kind: str, data: Mapping[str, Any] | None, pack: str, lang: str) -> list[Field]:
-    """The form of ``kind`` as a list of top-level fields (sections), filled with ``data``."""
+    """The form of ``kind`` as a list of top-level fields (sections), filled with ``data``, in
+    the order the pack's layout prints them (:func:`form_order`)."""
     schema = load_schema(kind)
     wanted = set(schema.get("required", ()))
     builder = _Builder(pack, lang)
     data = data or {}
-    return [builder.node(child, (key,), data.get(key), key in wanted)
-            for key, child in schema["properties"].items() if key not in HIDDEN]
+    return [builder.node(schema["properties"][key], (key,), data.get(key), key in wanted)
+            for key in form_order(kind, pack) if key not in HIDDEN]
+
+
+def form_order(kind: str, pack: str) -> list[str]:
+    """The top-level properties of ``kind``'s schema in the order of the document: each where
+    the pack's layout first prints it (a county that moves a section moves its fields too).
+
+    A property the layout does not print (``case_id``, a value only derived from) keeps its
+    place after the property the schema lists before it. A pack whose layout cannot be loaded
+    gives the schema's order (the form still works; rendering reports the pack's error).
+    """
+    names = list(load_schema(kind)["properties"])
+    try:
+        layout = load_layout(load_pack(pack), kind)
+    except PackError:
+        return names
+    keys: dict[str, tuple[float, int]] = {}
+    previous = -1.0
+    for index, name in enumerate(names):
+        section = layout.first_section_of(name)
+        previous = float(section) if section is not None else previous
+        keys[name] = (previous, index)
+    return sorted(names, key=keys.__getitem__)
 
 
 # -- form post → input ---------------------------------------------------------------------------
