@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _version
 from . import api as _api
 from .api import Artifact as Artifact
 from .api import InputSource as InputSource
@@ -65,14 +66,11 @@ _FROM_FRONT = ("build_context", "merge_pdfs", "encrypt_pdf", "read_consent", "re
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        # importlib.metadata costs ~50 ms; only pay for it when the version is asked for.
-        from ._version import version
-
-        return version()
+        return _version.version()
     if name in _FROM_FRONT:
         value = getattr(_api, name)
     elif name == "bulk":
-        from .bulk.runner import bulk as value
+        from .bulk.runner import bulk as value  # start-up: bulk and its spreadsheet readers load on first use
     else:
         raise AttributeError(f"module 'sipdocs' has no attribute {name!r}")
     globals()[name] = value

@@ -237,7 +237,7 @@ class Renderer:
             with time_limit(self.options.time_limit):
                 blob = backend.render(job)
             if fmt == "pdf" and self.options.pdf_password:
-                from .pdfpost import encrypt_pdf
+                from .pdfpost import encrypt_pdf  # start-up: only encryption needs the PDF post-processing
 
                 blob = encrypt_pdf(blob, self.options.pdf_password)
             if len(blob) > self.options.max_output_bytes:
@@ -265,7 +265,7 @@ def render_packet(sources: Iterable[InputSource],
     encrypted afterwards when the renderer has a ``pdf_password``.
     :returns: the packet's bytes and the individual results.
     """
-    from .pdfpost import encrypt_pdf, merge_pdfs
+    from .pdfpost import encrypt_pdf, merge_pdfs  # start-up: only packets need the PDF post-processing
 
     renderer = renderer or Renderer()
     # an encrypted packet is made of documents in the variant an encrypted document has

@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+
 from .errors import InputError, Issue, PostprocessError
 from .messages import make_issue
 from .validation import ValidationResult, validate
@@ -66,9 +69,6 @@ _FORM_FIELD = re.compile(r"(?:doc(\d+)\.)?((?:purpose|party|person)\..+)")
 
 def _reader(pdf: bytes, password: str | None) -> Any:
     """A pypdf reader, decrypted when the file is encrypted (see the module docstring)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     try:
         reader = PdfReader(io.BytesIO(pdf))
         if reader.is_encrypted and not reader.decrypt(password or ""):
@@ -89,8 +89,6 @@ def _reader(pdf: bytes, password: str | None) -> Any:
 
 def form_fields(pdf: bytes, password: str | None = None) -> dict[str, dict[str, Any]]:
     """Fully qualified name → {"value", "label"} of every form field (pypdf)."""
-    from pypdf.errors import PyPdfError
-
     reader = _reader(pdf, password)
     try:
         fields = reader.get_fields() or {}
@@ -264,9 +262,6 @@ def fill_consent_form(pdf: bytes, values: Mapping[str, str | bool], *, flatten: 
     A box is set to the state its own appearances name for "checked" (``/On`` in sipdocs
     forms). With ``flatten`` the filled-in appearances become page content and the fields go.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PyPdfError
-
     try:
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
         on_states = _on_states(writer)

@@ -25,18 +25,19 @@ from __future__ import annotations
 
 from datetime import date, time
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping
+
+from babel.dates import format_date, format_time
 
 from .derive import Derived
 from .domain import is_protected
 from .errors import InvalidInputError
 from .images import Image, load_png
+from .inputs import InputSource, load_input
 from .packs import Pack, load_pack
 from .qr import qr_image
+from .schemas import load_schema
 from .validation import ValidationResult, validate
-
-if TYPE_CHECKING:
-    from .inputs import InputSource
 
 __all__ = ["build_context", "make_context", "resolve_lang"]
 
@@ -77,7 +78,6 @@ class Formatter:
         if not isinstance(value, str) or len(value) != 5:
             return None
         t = time(int(value[:2]), int(value[3:]))
-        from babel.dates import format_time
 
         return format_time(t, self.time_pattern, locale=self.locale)
 
@@ -95,8 +95,6 @@ class Formatter:
 
 @lru_cache(maxsize=2048)
 def _babel_date(d: date, pattern: str, locale: str) -> str:
-    from babel.dates import format_date
-
     return format_date(d, pattern, locale=locale)
 
 
@@ -623,8 +621,6 @@ _BY_KIND = {
 
 def _plain_fallback(b: _Builder, ctx: Ctx) -> None:
     """Top-level schema properties no builder handled: copy strings and lists of strings."""
-    from .schemas import load_schema
-
     for key in load_schema(b.kind)["properties"]:
         if key in ctx or key in ("kind", "pack", "lang"):
             continue
@@ -656,8 +652,6 @@ def build_context(source: "InputSource | ValidationResult", pack: str | Pack | N
     :raises InvalidInputError: the input has errors.
     :raises InputError: the input cannot be read.
     """
-    from .inputs import load_input
-
     result = source if isinstance(source, ValidationResult) else validate(load_input(source), pack)
     if not result.ok:
         raise InvalidInputError(result.issues)

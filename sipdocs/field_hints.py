@@ -12,6 +12,8 @@ import difflib
 from functools import lru_cache
 from typing import Any, Mapping
 
+from .schemas import load_schema
+
 __all__ = ["type_words", "format_words", "pattern_words", "suggest_property"]
 
 Words = tuple[str, str]  # (Swedish, English)
@@ -50,8 +52,6 @@ def format_words(fmt: Any) -> Words:
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, Words]:
-    from .schemas import load_schema
-
     defs = load_schema("common").get("$defs", {})
 
     def pattern(name: str) -> str:

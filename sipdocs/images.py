@@ -14,6 +14,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from markupsafe import Markup
+
 
 @dataclass(frozen=True)
 class Image:
@@ -47,8 +49,6 @@ class Image:
     def data_uri(self) -> str:
         """The PNG as a ``data:`` URI, marked safe markup (base64 needs no escaping, and the PDF
         templates' long-token breaking must leave it whole)."""
-        from markupsafe import Markup
-
         return Markup("data:image/png;base64," + base64.b64encode(self.png).decode("ascii"))
 
     def __str__(self) -> str:  # never dump bytes into a document by accident

@@ -236,7 +236,7 @@ def _parse_text(text: str, name: str, *, debug: bool) -> dict[str, Any]:
 
 def _parse_yaml(text: str) -> tuple[Any, bool, int | None]:
     """(data, True, None) when ``text`` is YAML, else (None, False, the line of the error)."""
-    import yaml
+    import yaml  # start-up: PyYAML (~8 ms) loads only for YAML input
 
     try:
         # Dates stay strings (the schema wants ISO text), so use the JSON-compatible loader.
@@ -255,7 +255,7 @@ def _json_like_loader() -> Any:
     """PyYAML's safe loader without the timestamp resolver (dates and times stay text)."""
     global _LOADER
     if _LOADER is None:
-        import yaml
+        import yaml  # start-up: PyYAML (~8 ms) loads only for YAML input
 
         resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
                      for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}

@@ -27,6 +27,7 @@ Word template's Jinja is only checked for syntax, as a whole, by docxtpl's publi
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
 import zipfile
@@ -34,10 +35,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from docxtpl import DocxTemplate
+from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, TemplateSyntaxError, nodes
+
+from .backends import _docxtpl_compat as docxtpl_compat
+from .context import make_context
 from .errors import PackError
 from .kinds import KIND_IDS
+from .layout.build import TEMPLATE_TYPES, base_template, template_for
+from .layout.load import load_layout
 from .packs import Pack, iter_packs, load_pack
 from .resources import data_root
+from .templating import make_environment
+from .validation import validate
 
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 _W_P = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
@@ -91,9 +101,6 @@ def _example_inputs(kind: str) -> list[dict[str, Any]]:
 
 
 def _contexts(pack: Pack, kind: str, lang: str) -> list[dict[str, Any]]:
-    from .context import make_context
-    from .validation import validate
-
     out = []
     for data in _example_inputs(kind):
         data = dict(data, pack=pack.id)
@@ -155,8 +162,6 @@ def _check_path(shape: Any, path: list[str]) -> str | None:
 
 def _paths(template_ast: Any) -> Iterator[list[str]]:
     """Every variable path the template reads (loop variables resolved to their list)."""
-    from jinja2 import nodes
-
     def path_of(node: Any, scope: dict[str, list[str] | None]) -> list[str] | None:
         if isinstance(node, nodes.Name):
             if node.name in scope:
@@ -217,8 +222,6 @@ def _paths(template_ast: Any) -> Iterator[list[str]]:
 
 def _undefined(source: str, env: Any, shape: Any) -> tuple[set[str], str | None]:
     """Missing paths in ``source`` (set) and a syntax error message, if any."""
-    from jinja2 import TemplateSyntaxError
-
     try:
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -233,11 +236,6 @@ def _undefined(source: str, env: Any, shape: Any) -> tuple[set[str], str | None]
 
 def _docxtpl_syntax(content: bytes, env: Any) -> str | None:
     """A Word template's Jinja syntax error, found through docxtpl's public API, or None."""
-    import io
-
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateSyntaxError
-
     try:
         DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(env)
     except TemplateSyntaxError as exc:
@@ -248,8 +246,6 @@ def _docxtpl_syntax(content: bytes, env: Any) -> str | None:
 # --- the checks -----------------------------------------------------------------------------------
 
 def _docx_sources(content: bytes) -> dict[str, str]:
-    import io
-
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if _PARTS.match(n)}
 
@@ -272,13 +268,6 @@ def _word_checks(pack: Pack, name: str, part: str, xml: str) -> Iterator[LintPro
 def check_pack(pack: Pack) -> list[LintProblem]:
     """All problems of one pack: every kind's layout, and every template it renders with —
     its own files or those built from the layout — in both formats and every language."""
-    from jinja2 import DictLoader, FileSystemLoader, ChoiceLoader
-
-    from .backends import _docxtpl_compat as docxtpl_compat
-    from .layout.build import TEMPLATE_TYPES, base_template, template_for
-    from .layout.load import load_layout
-    from .templating import make_environment
-
     problems: list[LintProblem] = []
     own = FileSystemLoader([str(r / "templates") for r in pack.roots])
     loader = ChoiceLoader([own, DictLoader({"_base.html": base_template().text})])

@@ -25,6 +25,7 @@ from typing import Any, Iterator, Mapping
 
 from .errors import PackError
 from .resources import forms_dir
+from .schemas import validator
 
 DEFAULT_PACK = "national"
 MANIFEST = "pack.toml"
@@ -335,8 +336,6 @@ def _load_cached(path: Path, _env: str, _stamp: tuple[int, ...]) -> Pack:
 
 
 def _check_manifest(manifest: dict[str, Any], path: Path) -> None:
-    from .schemas import validator
-
     errors = sorted(validator("pack").iter_errors(manifest), key=lambda e: list(e.absolute_path))
     if errors:
         where = "/" + "/".join(str(p) for p in errors[0].absolute_path)

@@ -30,14 +30,15 @@ from its readers: assistive technology may extract text (bit 10), forms may be f
 
 from __future__ import annotations
 
+import binascii
 import io
 import re
-from typing import TYPE_CHECKING, Any, Sequence
+import zlib
+from typing import Any, Sequence
+
+import pikepdf
 
 from .errors import PostprocessError
-
-if TYPE_CHECKING:  # pikepdf is imported where a PDF is post-processed (start-up time)
-    import pikepdf
 
 __all__ = ["merge_pdfs", "encrypt_pdf", "is_pdfa"]
 
@@ -48,8 +49,6 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
     :param items: ``(bookmark title, pdf bytes)`` per document, in order.
     :param title: the packet's document title (metadata; never a child's name).
     """
-    import pikepdf
-
     if not items:
         raise PostprocessError("Nothing to merge", message_sv="Inget att slå ihop", code="pdf.merge_empty")
     try:
@@ -151,10 +150,6 @@ def _save_unambiguous(out: pikepdf.Pdf, min_version: str) -> bytes:
         data = _save(out, min_version, compress=True)
     if b"\r\nendstream" not in data:
         return data
-    import binascii
-    import zlib
-
-    import pikepdf
 
     for obj in out.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == pikepdf.Name.Metadata:
@@ -174,10 +169,6 @@ def _save_unambiguous(out: pikepdf.Pdf, min_version: str) -> bytes:
 
 def _pad_streams(out: pikepdf.Pdf) -> bool:
     """Step 1 of :func:`_save_unambiguous`; whether any stream was changed."""
-    import zlib
-
-    import pikepdf
-
     changed = False
     for obj in out.objects:
         if not isinstance(obj, pikepdf.Stream) or "/DecodeParms" in obj:
@@ -206,8 +197,6 @@ def _pad_streams(out: pikepdf.Pdf) -> bool:
 
 
 def _save(out: pikepdf.Pdf, min_version: str, *, compress: bool) -> bytes:
-    import pikepdf
-
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              min_version=min_version, compress_streams=compress)
@@ -223,8 +212,6 @@ def _detach_fields(src: pikepdf.Pdf, name: str, resources: dict[str, Any]) -> An
     first ``/DR`` and ``/DA`` seen (the form font) are kept in ``resources`` for the packet.
     Returns the parent field, or None for a document without fields.
     """
-    import pikepdf
-
     form = src.Root.get("/AcroForm")
     if form is None:
         return None
@@ -256,8 +243,6 @@ def _page_of(item: Any) -> int | None:
 
 def _rebased_outline(src: pikepdf.Pdf, start: int) -> list[pikepdf.OutlineItem]:
     """A source document's bookmarks (its headings) as new items pointing into the packet."""
-    import pikepdf
-
     index = {page.obj.objgen: number for number, page in enumerate(src.pages)}
 
     def rebase(item: "pikepdf.OutlineItem") -> "pikepdf.OutlineItem | None":
@@ -278,8 +263,6 @@ def _rebased_outline(src: pikepdf.Pdf, start: int) -> list[pikepdf.OutlineItem]:
 
 def _copy(out: pikepdf.Pdf, obj: Any) -> Any:
     """Copy a (possibly direct) object from another PDF; indirect ones keep their identity."""
-    import pikepdf
-
     if isinstance(obj, pikepdf.Object) and obj.is_indirect:
         return out.copy_foreign(obj)
     if isinstance(obj, pikepdf.Array):
@@ -305,8 +288,6 @@ def _number_tree(node: Any) -> list[tuple[int, Any]]:
 
 def _copy_metadata(first: pikepdf.Pdf, out: pikepdf.Pdf, title: str) -> None:
     """Keep the first document's XMP (PDF/A + PDF/UA ids, producer) with the packet title."""
-    import pikepdf
-
     info = first.docinfo
     for key in ("/Producer", "/Creator", "/CreationDate", "/ModDate"):
         if key in info:
@@ -352,7 +333,7 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
             message_sv="PDF/A tillåter inte kryptering: rendera med varianten pdf/ua-1 (standard vid kryptering) "
                        "för att kryptera",
             code="pdf.encrypt_conflicts_pdfa")
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader, PdfWriter  # start-up: pypdf (~80 ms) loads only when a PDF is encrypted
     from pypdf.constants import UserAccessPermissions
     from pypdf.errors import DependencyError, PyPdfError
 

@@ -24,7 +24,9 @@ import os
 from typing import Any, Iterable, Mapping, cast
 
 from .errors import InputError
+from .inputs import load_input
 from .kinds import KIND_IDS
+from .validation import validate
 
 __all__ = ["prefill", "PREFILL_SOURCES"]
 
@@ -61,7 +63,6 @@ def prefill(kind: str, *documents: Document) -> dict[str, Any]:
         raise InputError(f"Unknown document kind; allowed: {', '.join(KIND_IDS)}",
                          message_sv=f"Okänd dokumenttyp; tillåtna: {', '.join(KIND_IDS)}",
                          code="input.unknown_kind")
-    from .inputs import load_input
 
     by_kind: dict[str, dict[str, Any]] = {}
     for document in documents:
@@ -169,7 +170,6 @@ class _Case:
             return None
         if self.consent.get("valid_until"):
             return str(self.consent["valid_until"])
-        from .validation import validate
 
         try:
             derived = validate(self.consent).derived.get("consent_valid_until")

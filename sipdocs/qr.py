@@ -18,7 +18,7 @@ QR_WIDTH_MM = 24.0
 @lru_cache(maxsize=4096)
 def qr_png(payload: str) -> bytes:
     """PNG bytes of a QR code for ``payload`` (cached)."""
-    import qrcode
+    import qrcode  # start-up: qrcode and Pillow (~20 ms) load only when a QR code is drawn
     from qrcode.constants import ERROR_CORRECT_M
 
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)

@@ -24,8 +24,9 @@ from .domain import PROTECTED_CONTACT_FIELDS, is_protected
 from .errors import InternalError, Issue, Level, SipdocsError, join_pointer
 from .idnumbers import age_on, parse_id_number
 from .messages import make_issue
-from .normalize import iter_family, iter_participants
+from .normalize import iter_family, iter_id_numbers, iter_participants
 from .packs import Pack, RuleSettings
+from .schemas import field_title
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,6 @@ class Check:
               value: Any = None, **params: Any) -> Issue:
         pointer = path if isinstance(path, str) else join_pointer(*path)
         tokens = tuple(path) if not isinstance(path, str) else ()
-        from .schemas import field_title
 
         title = field_title(self.kind, tokens) if tokens else None
         return make_issue(code, pointer, level, value=value, debug=self.debug,
@@ -115,8 +115,6 @@ def _level(setting: str) -> Level | None:
 @rule()
 def identity_numbers(check: Check) -> Iterator[Issue]:
     """Personnummer/samordningsnummer: check digit and date (library), 12 digits wanted."""
-    from .normalize import iter_id_numbers
-
     for path, value in iter_id_numbers(check.original if check.original is not None else check.data):
         try:
             number = parse_id_number(value)

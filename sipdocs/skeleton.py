@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .kinds import KINDS
+from .schemas import _resolve, load_schema
+
 __all__ = ["yaml_skeleton"]
 
 _HIDDEN = ("kind",)
@@ -24,7 +27,7 @@ def _sv(text: str | None) -> str:
 
 
 def _scalar(value: Any) -> str:
-    import yaml
+    import yaml  # start-up: PyYAML (~8 ms) loads only when a skeleton is written
 
     dumped: str = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
     return dumped.removesuffix("\n...\n").rstrip("\n")
@@ -46,15 +49,11 @@ def _hint(node: Mapping[str, Any]) -> str:
 
 class _Writer:
     def __init__(self, kind: str) -> None:
-        from .schemas import load_schema
-
         self.kind = kind
         self.schema = load_schema(kind)
         self.lines: list[str] = []
 
     def resolve(self, node: Mapping[str, Any]) -> dict[str, Any]:
-        from .schemas import _resolve
-
         return _resolve(dict(node))
 
     def comment(self, pad: str, node: Mapping[str, Any], required: bool) -> None:
@@ -120,8 +119,6 @@ def yaml_skeleton(kind: str, data: Mapping[str, Any] | None = None) -> str:
     :param kind: the document kind.
     :param data: known values (e.g. from :func:`sipdocs.prefill`); ``None`` for an empty skeleton.
     """
-    from .kinds import KINDS
-
     writer = _Writer(kind)
     name = KINDS[kind].name("sv")
     writer.lines += [

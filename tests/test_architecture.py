@@ -174,6 +174,44 @@ def backend_leaks(graph: dict[str, set[str]]) -> list[str]:
     return problems
 
 
+
+# --- imports inside functions -------------------------------------------------------------------
+
+START_UP = "# start-up:"
+
+
+def unexplained_function_imports(root: Path = PACKAGE) -> list[str]:
+    """Imports inside functions that do not say why they are not at the top of the module.
+
+    An import belongs inside a function only where start-up time needs it (a heavy library, or a
+    module that pulls one in, that ``import sipdocs``, ``sipdocs --help`` or ``sipdocs validate``
+    would otherwise load), and then it says so. The rule: import statements that directly follow
+    one another in the same block of a function (methods and nested functions included) form a
+    group, and the first statement of each group carries a trailing ``# start-up: <why>``
+    comment (for a parenthesised import, on any of its lines). One comment covers the group.
+    """
+    problems = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        tree = ast.parse("\n".join(lines), str(path))
+        blocks = {id(block): block
+                  for function in ast.walk(tree) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  for node in ast.walk(function)
+                  for block in (getattr(node, field, None) for field in ("body", "orelse", "finalbody"))
+                  if isinstance(block, list) and block and isinstance(block[0], ast.stmt)}
+        for block in blocks.values():
+            previous: ast.stmt | None = None
+            for statement in block:
+                is_import = isinstance(statement, (ast.Import, ast.ImportFrom))
+                follows_import = isinstance(previous, (ast.Import, ast.ImportFrom))
+                if is_import and not follows_import:
+                    text = lines[statement.lineno - 1:statement.end_lineno]
+                    if not any(START_UP in line for line in text):
+                        problems.append(f"{path.relative_to(root.parent)}:{statement.lineno}: {text[0].strip()}")
+                previous = statement
+    return sorted(problems)
+
+
 @pytest.fixture(scope="module")
 def graph() -> dict[str, set[str]]:
     return import_graph()
@@ -227,6 +265,11 @@ def test_cli_command_modules_are_independent(graph):
     assert wrong == []
 
 
+
+def test_every_import_inside_a_function_says_why():
+    assert unexplained_function_imports() == [], "move it to the top, or say `# start-up: <why>`"
+
+
 # --- the checks can fail ------------------------------------------------------------------------
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -265,3 +308,32 @@ def test_an_upward_import_and_a_backend_leak_are_found(tmp_path):
     assert upward_imports(graph) == ["sipdocs.packs (inputs, schemas and packs) imports sipdocs.api "
                                      "(front: the public library API)"]
     assert backend_leaks(graph) == ["sipdocs.backends.pdf imports sipdocs.backends.docx"]
+
+
+def test_an_import_inside_a_function_without_a_reason_is_found(tmp_path):
+    root = _tree(tmp_path, {
+        "__init__.py": "import io\n",
+        "a.py": ("def f():\n"
+                 "    import zlib  # start-up: one comment covers the group\n"
+                 "    import binascii\n"
+                 "    x = 1\n"
+                 "    import json\n"
+                 "    if x:\n"
+                 "        from pypdf import (  # start-up: a parenthesised import\n"
+                 "            PdfReader)\n"
+                 "        import pikepdf\n"
+                 "\n"
+                 "\n"
+                 "class C:\n"
+                 "    def m(self):\n"
+                 "        try:\n"
+                 "            import weasyprint  # noqa: F401\n"
+                 "        except ImportError:\n"
+                 "            def g():\n"
+                 "                import yaml\n"),
+    })
+    assert unexplained_function_imports(root) == [
+        "sipdocs/a.py:15: import weasyprint  # noqa: F401",
+        "sipdocs/a.py:18: import yaml",
+        "sipdocs/a.py:5: import json",
+    ]

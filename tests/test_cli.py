@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import REPO, SAMPLES
 
 
@@ -76,8 +78,19 @@ def _python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
 
 
-HEAVY = ("weasyprint", "docxtpl", "docx", "pypdf", "python_calamine", "openpyxl", "odf", "qrcode", "PIL", "pikepdf",
-         "selectolax")
+# What neither `import sipdocs`, `sipdocs --help` nor `sipdocs validate` may load (the lazy imports
+# marked `# start-up:` in sipdocs/ keep them out; tests/test_architecture.py checks the marks).
+HEAVY = ("weasyprint", "pydyf", "cssselect2", "fontTools", "docxtpl", "docx", "pypdf", "python_calamine", "openpyxl",
+         "odf", "qrcode", "PIL", "pikepdf", "selectolax", "babel", "uvicorn", "starlette", "icalendar")
+# ... and what `import sipdocs` and `import sipdocs.cli` do not need either (validation loads them).
+STARTUP_HEAVY = HEAVY + ("jinja2", "jsonschema", "referencing", "yaml", "importlib.metadata")
+
+
+@pytest.mark.parametrize("module", ["sipdocs", "sipdocs.cli"])
+def test_import_loads_no_heavy_library(module):
+    probe = f"import sys\nimport {module}\nprint(sorted(m for m in {STARTUP_HEAVY!r} if m in sys.modules))\n"
+    result = _python(probe)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
 
 
 def test_validate_imports_no_heavy_library():

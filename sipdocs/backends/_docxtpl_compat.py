@@ -27,6 +27,8 @@ import functools
 import io
 from typing import Any
 
+from docxtpl import DocxTemplate
+
 from ._compat import FastPath, parameters, usable
 
 DISTRIBUTION = "docxtpl"
@@ -34,8 +36,6 @@ VERIFIED = ("0.20.2", "0.21")
 
 
 def _probe_compiled_engine() -> str | None:
-    from docxtpl import DocxTemplate
-
     for name, expected in (("patch_xml", ["self", "src_xml"]), ("resolve_listing", ["self", "xml"]),
                            ("fix_tables", ["self", "xml"])):
         method = getattr(DocxTemplate, name, None)
@@ -60,8 +60,6 @@ def compiled_engine(fast_paths: bool = True) -> bool:
 @functools.cache
 def _template() -> Any:
     """A ``DocxTemplate`` that is never loaded: the three methods only transform their argument."""
-    from docxtpl import DocxTemplate
-
     return DocxTemplate(io.BytesIO())
 
 

@@ -36,6 +36,8 @@ import functools
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import pydyf
+
 from ._compat import FastPath, mismatch, parameters, usable
 from .pdf_objects import part_bytes
 
@@ -51,7 +53,7 @@ _LAYOUT_PARAMETERS = ["html", "font_config", "counter_style", "color_profiles", 
 # --- the probes: names and signatures as verified -----------------------------------------------
 
 def _probe_html_tree() -> str | None:
-    import weasyprint
+    import weasyprint  # start-up: WeasyPrint loads with the first PDF
     from weasyprint import HTML
 
     if not callable(getattr(weasyprint, "_find_base_url", None)):
@@ -67,7 +69,7 @@ def _probe_html_tree() -> str | None:
 
 
 def _probe_style_memo() -> str | None:
-    from weasyprint import DEFAULT_OPTIONS
+    from weasyprint import DEFAULT_OPTIONS  # start-up: WeasyPrint loads with the first PDF
     from weasyprint.css import StyleFor
     from weasyprint.document import Document
 
@@ -83,7 +85,7 @@ def _probe_style_memo() -> str | None:
 
 
 def _probe_image_streams() -> str | None:
-    from weasyprint.images import RasterImage
+    from weasyprint.images import RasterImage  # start-up: WeasyPrint loads with the first PDF
 
     if parameters(RasterImage.get_x_object) != ["self", "interpolate", "dpi_ratio"]:
         return "RasterImage.get_x_object takes other parameters"
@@ -127,7 +129,7 @@ def html_from_tree(root: ET.Element, base_url: str, url_fetcher: Any, style_memo
 
 def html_from_string(source: str, base_url: str, url_fetcher: Any, style_memo: Any = None) -> Any:
     """``HTML(string=source, …)`` — WeasyPrint parses it — laid out with ``style_memo`` if given."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # start-up: WeasyPrint loads with the first PDF
 
     if style_memo is None:
         return HTML(string=source, base_url=base_url, url_fetcher=url_fetcher)
@@ -139,7 +141,7 @@ def html_from_string(source: str, base_url: str, url_fetcher: Any, style_memo: A
 @functools.cache
 def _html_classes() -> tuple[type, type]:
     """(``MemoHTML``, ``PreParsedHTML``): made once, the first time a fast path needs them."""
-    import weasyprint
+    import weasyprint  # start-up: WeasyPrint loads with the first PDF
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint.document import Document
 
@@ -301,7 +303,7 @@ def memoize_image_streams(cache: dict[str, Any], fast_paths: bool = True) -> Non
     """
     if not usable(IMAGE_STREAMS, fast_paths):
         return
-    from weasyprint.images import RasterImage
+    from weasyprint.images import RasterImage  # start-up: WeasyPrint loads with the first PDF
 
     for image in cache.values():
         if type(image) is RasterImage:
@@ -310,8 +312,7 @@ def memoize_image_streams(cache: dict[str, Any], fast_paths: bool = True) -> Non
 
 @functools.cache
 def _stream_memo_image() -> type:
-    import pydyf
-    from weasyprint.images import RasterImage
+    from weasyprint.images import RasterImage  # start-up: WeasyPrint loads with the first PDF
 
     class StreamMemoImage(RasterImage):  # type: ignore[misc]
         def get_x_object(self, *args: Any, **kwargs: Any) -> Any:

@@ -18,6 +18,9 @@ import io
 import zipfile
 from typing import Any, Callable, Mapping
 
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2.exceptions import TemplateError
 from lxml import etree
 
 from ..archive import deterministic_zip
@@ -43,9 +46,6 @@ def docxtpl_images(context: Mapping[str, Any], tpl: Any) -> dict[str, Any]:
 
     (python-docx cannot embed SVG, which is why sipdocs' QR codes are PNG.)
     """
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-
     mapped: dict[str, Any] = map_images(context, lambda img: InlineImage(tpl, io.BytesIO(img.png),
                                                                           width=Mm(img.width_mm)))
     return mapped
@@ -97,9 +97,6 @@ class DocxtplBackend:
         self.env = word_environment()
 
     def render(self, job: RenderJob) -> bytes:
-        from docxtpl import DocxTemplate
-        from jinja2.exceptions import TemplateError
-
         source = template_for(job.pack, job.kind, "docx")
         name = f"{job.pack.id}/{source.name}"
         tpl = DocxTemplate(io.BytesIO(source.data))

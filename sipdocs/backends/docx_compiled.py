@@ -29,12 +29,15 @@ before compiling instead, so data is never touched.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
+import zipfile
 import zlib
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from jinja2.exceptions import TemplateError
 from lxml import etree
 
 from ..errors import RenderError
@@ -182,8 +185,6 @@ class CompiledTemplate:
         return found
 
     def render(self, context: Mapping[str, Any], alts: Mapping[str, str], core: bytes, lang: str = "sv") -> bytes:
-        from jinja2.exceptions import TemplateError
-
         pictures = _Pictures(alts)
         ctx = map_images(context, lambda img: _Picture(img, pictures))
         rendered: dict[str, bytes] = {}
@@ -271,9 +272,6 @@ def _corrupt(template: str, part: str) -> RenderError:
 
 def _read_zip(data: bytes) -> list[_Entry]:
     """Every entry with its raw deflated bytes (stored entries are deflated once here)."""
-    import io
-    import zipfile
-
     entries = []
     with io.BytesIO(data) as fh, zipfile.ZipFile(fh) as zf:
         for info in zf.infolist():

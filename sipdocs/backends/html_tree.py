@@ -46,7 +46,7 @@ def parse_html(source: str, base_url: str, url_fetcher: Any, style_memo: StyleMe
 
 def _lexbor_tree(source: str) -> ET.Element | None:
     try:
-        from selectolax.lexbor import LexborHTMLParser
+        from selectolax.lexbor import LexborHTMLParser  # start-up: Lexbor loads only when this fast path parses HTML
 
         # UTF-8 first: a lone surrogate raises here, where Lexbor would silently drop it
         top = LexborHTMLParser(source.encode("utf-8")).root

@@ -48,12 +48,20 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
+import pydyf
+from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader
+from jinja2.exceptions import TemplateError, TemplateNotFound
+
+from .._version import version
 from ..errors import BackendUnavailableError, RenderError
+from ..kinds import KIND_IDS
+from ..layout.build import base_template, html_template
 from ..pdf_variants import PLAIN, UA, claims_pdfa, resolve_variant
 from ..templating import breakable_long_tokens, html_link, html_mailto, make_environment
 from . import _weasyprint_compat as weasyprint_compat
 from ._compat import switched_on, usable
 from .base import RenderJob, RenderOptions, map_template_error
+from .html_tree import parse_html
 from .pdf_fonts import retag_subsets
 from .pdf_objects import deref
 from .pdf_forms import finish_form
@@ -97,7 +105,8 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
 @functools.cache
 def _fetcher_class() -> type:
     """The fetcher class, made once (a class made per document is cyclic garbage)."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    from weasyprint.urls import (  # start-up: WeasyPrint loads with the first PDF
+        FatalURLFetchingError, URLFetcher, URLFetcherResponse)
 
     class PackFetcher(URLFetcher):  # type: ignore[misc]
         def __init__(self, canonical: tuple[Path, ...]) -> None:
@@ -128,7 +137,7 @@ class PdfBackend:
     def __init__(self, options: RenderOptions) -> None:
         self.variant = resolve_variant(options.pdf_variant, encrypted=bool(options.pdf_password))
         try:
-            import weasyprint  # noqa: F401 - ~0.8 s, so only here
+            import weasyprint  # noqa: F401  # start-up: WeasyPrint (~0.5 s) loads with the first PDF
             from weasyprint.text.fonts import FontConfiguration
         except (ImportError, OSError) as exc:
             raise BackendUnavailableError(
@@ -167,8 +176,6 @@ class PdfBackend:
         """The pack's HTML templates: its own files (``templates/``), else built from its layouts."""
         env = self._envs.get(pack.roots)
         if env is None:
-            from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader
-
             own = FileSystemLoader([str(r / "templates") for r in pack.roots])
             env = make_environment(autoescape=True, loader=ChoiceLoader([own, FunctionLoader(_built_html(pack))]))
             env.auto_reload = True  # a template or layout edited between documents is picked up
@@ -179,7 +186,7 @@ class PdfBackend:
         return env
 
     def stylesheet(self, job: RenderJob) -> Any:
-        from weasyprint import CSS
+        from weasyprint import CSS  # start-up: WeasyPrint loads with the first PDF
 
         path = job.pack.stylesheet
         key = (path, os.stat(path).st_mtime_ns)
@@ -193,8 +200,6 @@ class PdfBackend:
     # -- rendering -------------------------------------------------------------------------------
     def html(self, job: RenderJob) -> str:
         """The filled-in HTML of a document (also used by tests and the packet builder)."""
-        from jinja2.exceptions import TemplateError, TemplateNotFound
-
         env = self.environment(job.pack)
         name = f"{job.kind}.html"
         try:
@@ -209,9 +214,7 @@ class PdfBackend:
 
     def document(self, job: RenderJob) -> Any:
         """Lay out a document (WeasyPrint ``Document``) without writing the PDF yet."""
-        from weasyprint.urls import FatalURLFetchingError
-
-        from .html_tree import parse_html
+        from weasyprint.urls import FatalURLFetchingError  # start-up: WeasyPrint loads with the first PDF
 
         fetcher = self._fetchers.get(job.pack.roots)
         if fetcher is None:
@@ -248,7 +251,7 @@ class PdfBackend:
         one more, empty and unreferenced, object (then twice that…), which changes both
         streams' content; the first write that ends every stream unambiguously is kept.
         """
-        from weasyprint.urls import FatalURLFetchingError
+        from weasyprint.urls import FatalURLFetchingError  # start-up: WeasyPrint loads with the first PDF
 
         options = self._options()
         try:
@@ -270,8 +273,6 @@ class PdfBackend:
         pdfa = claims_pdfa(self.variant)
 
         def finish(document: Any, pdf: Any) -> None:
-            import pydyf
-
             pdf.info["Producer"] = pydyf.String(producer)
             if tagged:
                 _write_xmp(document, pdf, producer, pdfa=pdfa)
@@ -289,9 +290,6 @@ class PdfBackend:
 
 def _built_html(pack: Any) -> Any:
     """A Jinja loader function serving the templates built from ``pack``'s layouts."""
-    from ..layout.build import base_template, html_template
-    from ..kinds import KIND_IDS
-
     def load(name: str) -> Any:
         kind = name.removesuffix(".html")
         if name == "_base.html":
@@ -338,9 +336,7 @@ def _release_at_exit(backend: "weakref.ref[PdfBackend]") -> None:
 
 
 def _producer() -> str:
-    from weasyprint import __version__ as wp_version
-
-    from .._version import version
+    from weasyprint import __version__ as wp_version  # start-up: WeasyPrint loads with the first PDF
 
     return f"sipdocs {version()} (WeasyPrint {wp_version})"
 
@@ -352,8 +348,6 @@ def _write_xmp(document: Any, pdf: Any, producer: str, *, pdfa: bool = True) -> 
     The packet replaces the content of the metadata stream WeasyPrint's variant wrote, so no
     unused stream is left in the file.
     """
-    import pydyf
-
     packet = xmp_packet(document.metadata, producer, pdfa=pdfa)
     stream = deref(pdf.objects, pdf.catalog.get("Metadata"))
     if isinstance(stream, pydyf.Stream):
@@ -400,8 +394,6 @@ def _join_split_tables(pdf: Any) -> None:
     page after, are moved into the nearest piece with a header, and the empty piece is
     removed. Marked content keeps its owners (the cells), so the parent tree is unchanged.
     """
-    import pydyf
-
     objects = pdf.objects
 
     def struct(ref: Any) -> Any:
@@ -461,8 +453,6 @@ def _clean_to_unicode(pdf: Any) -> None:
     space; map it to its successor U+2060 (word joiner), and the two non-characters to
     U+FFFD.
     """
-    import pydyf
-
     for obj in pdf.objects:
         if not isinstance(obj, pydyf.Stream) or b"endcmap" not in obj.stream:
             continue

@@ -35,6 +35,9 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+import pydyf
+from fontTools.ttLib import TTFont
+
 from .pdf_objects import deref, part_bytes
 
 FORM_FONT_FAMILY = "SIP Form Sans"
@@ -52,8 +55,6 @@ def subset_tag(program: bytes) -> str:
 
 def _program(pdf: Any, descriptor: Any) -> bytes | None:
     """The embedded font program of a font descriptor (uncompressed, as WeasyPrint made it)."""
-    import pydyf
-
     for key in ("FontFile2", "FontFile3", "FontFile"):
         stream = deref(pdf, descriptor.get(key))
         if isinstance(stream, pydyf.Stream):
@@ -115,8 +116,6 @@ def winansi_text() -> dict[int, str]:
 @functools.lru_cache(maxsize=4)
 def _winansi_metrics(program: bytes) -> tuple[tuple[float, ...], tuple[tuple[int, str], ...]]:
     """``/Widths`` (FirstChar 0x20 … LastChar 0xFF, 1/1000 em) and the codes the program draws."""
-    from fontTools.ttLib import TTFont
-
     font = TTFont(io.BytesIO(program), lazy=True)
     cmap = font.getBestCmap()
     advances = font["hmtx"].metrics
@@ -157,8 +156,6 @@ def form_font(pdf: Any, fallback_program: bytes) -> Any:
     it, from the same embedded program or, failing that, from ``fallback_program`` (the national
     pack's font file). Returns the ``/DR`` dictionary, already part of ``pdf``.
     """
-    import pydyf
-
     found = _composite_form_font(pdf)
     if found is not None:
         type0, cidfont, descriptor, to_unicode, program, resource_name = found
@@ -187,8 +184,6 @@ def form_font(pdf: Any, fallback_program: bytes) -> Any:
 def _composite_form_font(pdf: Any) -> tuple[Any, Any, Any, Any, bytes, str] | None:
     """WeasyPrint's Type0 font for ``SIP Form Sans``: (Type0, CIDFont, descriptor, ToUnicode,
     program, resource name), or None."""
-    import pydyf
-
     for descriptor in _dictionaries(pdf):
         if descriptor.get("Type") != "/FontDescriptor":
             continue
@@ -229,8 +224,6 @@ def _pages(pdf: Any) -> list[Any]:
 
 def _drawn_with(pdf: Any, resource_name: str) -> bool:
     """Whether a content stream (a page's or a form XObject's) selects the font ``resource_name``."""
-    import pydyf
-
     needle = f"/{resource_name} ".encode()
     for obj in pdf.objects:
         if not isinstance(obj, pydyf.Stream) or "Length1" in obj.extra or obj.extra.get("Subtype") == "/Image":
@@ -244,8 +237,6 @@ def _rewrite_as_simple_font(type0: Any, cidfont: Any, descriptor: Any, to_unicod
                             program: bytes) -> Any:
     """WeasyPrint's Type0 → the simple font, its CIDFont → the ``/DR``, its descriptor and
     ToUnicode → the simple font's (see the module docstring)."""
-    import pydyf
-
     widths, drawn = _winansi_metrics(program)
     to_unicode.stream[:] = _to_unicode_lines(drawn)
     entries = _descriptor_entries(program, descriptor["FontFile2"])
@@ -260,8 +251,6 @@ def _rewrite_as_simple_font(type0: Any, cidfont: Any, descriptor: Any, to_unicod
 
 
 def _descriptor_entries(program: bytes, program_ref: Any) -> dict[str, Any]:
-    import pydyf
-
     metrics = _font_box(program)
     return {
         "Type": "/FontDescriptor", "FontName": f"/{FORM_FONT_NAME}",
@@ -273,8 +262,6 @@ def _descriptor_entries(program: bytes, program_ref: Any) -> dict[str, Any]:
 
 
 def _simple_font_entries(widths: tuple[float, ...], descriptor_ref: Any, to_unicode_ref: Any) -> dict[str, Any]:
-    import pydyf
-
     return {
         "Type": "/Font", "Subtype": "/TrueType", "BaseFont": f"/{FORM_FONT_NAME}",
         "FirstChar": FIRST_CODE, "LastChar": LAST_CODE, "Widths": pydyf.Array(widths),
@@ -284,8 +271,6 @@ def _simple_font_entries(widths: tuple[float, ...], descriptor_ref: Any, to_unic
 
 @functools.lru_cache(maxsize=4)
 def _font_box(program: bytes) -> dict[str, Any]:
-    from fontTools.ttLib import TTFont
-
     font = TTFont(io.BytesIO(program), lazy=True)
     scale = 1000 / font["head"].unitsPerEm
     head, os2 = font["head"], font["OS/2"]

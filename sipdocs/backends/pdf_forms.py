@@ -30,6 +30,10 @@ import functools
 import re
 from typing import Any
 
+import pydyf
+
+from ..resources import forms_dir
+
 from .pdf_fonts import FORM_FONT_RESOURCE, form_font
 from .pdf_objects import deref
 
@@ -40,8 +44,6 @@ DEFAULT_TEXT_SIZE = 10
 
 def finish_form(pdf: Any) -> None:
     """Appearances, the form font and nested names for the AcroForm WeasyPrint wrote, if any."""
-    import pydyf
-
     form = pdf.catalog.get("AcroForm") if hasattr(pdf.catalog, "get") else None
     if form is None:
         return
@@ -71,8 +73,6 @@ def _box(widget: Any) -> tuple[float, float]:
 
 def _check_box(pdf: Any, widget: Any, off_streams: dict[tuple[float, float], Any]) -> None:
     """``/On`` draws a tick, ``/Off`` nothing; ``/AS`` and ``/V`` name the rendered state."""
-    import pydyf
-
     width, height = _box(widget)
     appearances = widget.get("AP", {}).get("N")
     states = dict(appearances) if isinstance(appearances, dict) else {}
@@ -95,8 +95,6 @@ def _check_box(pdf: Any, widget: Any, off_streams: dict[tuple[float, float], Any
 
 
 def _form_xobject(width: float, height: float) -> Any:
-    import pydyf
-
     return pydyf.Dictionary({"Type": "/XObject", "Subtype": "/Form",
                              "BBox": pydyf.Array((0, 0, width, height))})
 
@@ -115,8 +113,6 @@ def _default_appearance(size: float) -> str:
 
 def _text_field(pdf: Any, widget: Any) -> None:
     """The form font in ``/DA`` (WeasyPrint's size kept) and an empty appearance."""
-    import pydyf
-
     da = getattr(widget.get("DA"), "string", widget.get("DA"))
     if isinstance(da, str):
         da = da.encode("latin-1", "replace")
@@ -132,8 +128,6 @@ def _text_field(pdf: Any, widget: Any) -> None:
 
 def _nest_dotted_names(pdf: Any, form: Any) -> None:
     """Fields named ``a.b.c`` become ``c`` under the parent fields ``a`` → ``b`` (see above)."""
-    import pydyf
-
     roots: list[Any] = []
     parents: dict[tuple[str, ...], Any] = {}
 
@@ -172,6 +166,4 @@ def _text(value: Any) -> str | None:
 @functools.cache
 def _fallback_form_font() -> bytes:
     """The national pack's form font (used when a stylesheet gave the text fields another family)."""
-    from ..resources import forms_dir
-
     return (forms_dir() / "national" / "assets" / "fonts" / "SIPFormSans.ttf").read_bytes()

@@ -26,6 +26,8 @@ import binascii
 import zlib
 from typing import Any
 
+import pydyf
+
 LEVEL = 6
 _CR = b"\r"
 
@@ -33,8 +35,6 @@ _CR = b"\r"
 def finish_streams(pdf: Any) -> None:
     """Compress every stream that pydyf would compress, at :data:`LEVEL`, and make every
     stream's data end with something other than CR (see the module docstring)."""
-    import pydyf
-
     for obj in pdf.objects:
         if not isinstance(obj, pydyf.Stream):
             continue
@@ -64,8 +64,6 @@ def stream_content(stream: Any) -> bytes:
 
 def _item_bytes(item: Any) -> bytes:
     """One item of a stream as pydyf serialises it (an ``Array`` of one item is ``[item]``)."""
-    import pydyf
-
     return item if isinstance(item, bytes) else bytes(pydyf.Array((item,)).data[1:-1])
 
 
@@ -93,8 +91,6 @@ def _last_byte(stream: Any) -> bytes:
 def _as_hexadecimal(stream: Any) -> None:
     """The same data under an ``ASCIIHexDecode`` filter in front of its own filters (the
     hexadecimal digits end with ``>``, so the data no longer ends with CR)."""
-    import pydyf
-
     extra = stream.extra
     filters = extra.get("Filter")
     filters = [] if filters is None else list(filters) if isinstance(filters, list) else [filters]

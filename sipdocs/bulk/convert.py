@@ -16,6 +16,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from ..vocabulary import vocabulary
+
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "x", "1", "✓", "✔"}
 _FALSE = {"nej", "n", "no", "false", "falskt", "0", ""}
 _EXCEL_1900 = datetime(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's fake 1900-02-29
@@ -85,8 +87,6 @@ def convert(value: Any, schema: dict[str, Any], *, date1904: bool = False) -> An
         return _time(value)
     text = _text(value)
     if "enum" in schema:
-        from ..vocabulary import vocabulary
-
         code = vocabulary().code_for(text, schema["enum"])
         if code is not None:
             return code
@@ -121,6 +121,4 @@ def split_list(value: Any) -> list[str]:
 
 def labels_for(schema: dict[str, Any]) -> dict[str, str]:
     """code → Swedish label for a choice column (the labels its dropdown offers)."""
-    from ..vocabulary import vocabulary
-
     return vocabulary().labels(list(schema.get("enum") or []), "sv")

@@ -26,6 +26,7 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -34,12 +35,17 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .. import api
+from ..archive import deterministic_zip
 from ..errors import InvalidInputError, Issue, OutputError, SipdocsError
 from ..exit_codes import EXIT_OK, EXIT_ROWS_FAILED
+from ..kinds import KIND_IDS
 from ..messages import make_issue
 from ..output import atomic_write, format_name, map_os_error
+from ..schemas import resolved_schema
+from .columns import columns_for
 from .mapping import RowInput, map_rows
 from .sheets import read_workbook
+from .template import companion_path
 
 RECYCLE_EVERY = 200
 MANIFEST = "manifest.jsonl"
@@ -217,9 +223,6 @@ class BulkRun:
         the lists live on the Listor sheet, in NAME.listor.csv beside a CSV, or in --lists."""
         if self.book.lists is not None or not self.rows:
             return []
-        from ..schemas import resolved_schema
-        from .columns import columns_for
-        from .template import companion_path
 
         schema = resolved_schema(self.options.kind)
         required = set(schema.get("required", []))
@@ -352,7 +355,6 @@ class BulkRun:
             for job in jobs:
                 yield _run_job(job)
             return
-        import multiprocessing
 
         ctx = multiprocessing.get_context("forkserver")
         # the front, and the backend modules of the formats (their libraries load with them)
@@ -436,7 +438,7 @@ class BulkRun:
             return
         done = [(r, out) for r, out in sorted(self.outcomes.items()) if out.status in ("ok", "skipped")]
         if o.merge_pdf is not None:
-            from .. import pdfpost
+            from .. import pdfpost  # start-up: pikepdf loads only when a packet is merged
 
             items = []
             for row, out in done:
@@ -447,8 +449,6 @@ class BulkRun:
                 packet = pdfpost.merge_pdfs(items, title="SIP – dokument")
                 self.summary.merged_pdf = atomic_write(o.merge_pdf, packet, force=o.force or o.resume)
         if o.zip:
-            from ..archive import deterministic_zip
-
             entries = [(f.path, (o.outdir / f.path).read_bytes()) for _, out in done for f in out.files]
             for extra in ("report.csv", "report.json", "manifest.json"):
                 if (o.outdir / extra).is_file():
@@ -487,8 +487,6 @@ def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[
 
     :raises SheetError: the spreadsheet cannot be read at all.
     """
-    from ..kinds import KIND_IDS
-
     if kind not in KIND_IDS:
         raise ValueError(f"unknown kind {kind!r}")
     options = BulkOptions(kind=kind, outdir=Path(outdir) if outdir is not None else default_outdir(sheet), formats=tuple(formats), pack=pack, lang=lang,

@@ -27,8 +27,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..kinds import KINDS
 from ..output import atomic_write
 from ..resources import data_root
+from ..vocabulary import vocabulary
 from .columns import Column, columns_for
 
 DATA_SHEET = "Data"
@@ -55,7 +57,6 @@ def _example(kind: str) -> dict[str, Any]:
     if path.is_file():
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
-    from ..kinds import KINDS
 
     return {"kind": kind, "case_id": "EXEMPEL-1", "document_date": "2026-01-01",
             "child": {"name": "Exempel Exempelsson"}, "_": KINDS[kind].name_sv}
@@ -77,8 +78,6 @@ def _get(data: Any, path: tuple[str | int, ...]) -> Any:
 def choices(col: Column) -> list[str]:
     """The dropdown of a column: Swedish labels of its codes, or ja/nej."""
     if col.is_choice:
-        from ..vocabulary import vocabulary
-
         return list(vocabulary().labels(list(col.schema["enum"]), "sv").values())
     if col.is_boolean:
         return ["ja", "nej"]
@@ -190,7 +189,7 @@ class _Choices:
         self.ranges: dict[tuple[str, ...], str] = {}
 
     def range_for(self, title: str, values: list[str]) -> str:
-        from openpyxl.utils import get_column_letter
+        from openpyxl.utils import get_column_letter  # start-up: openpyxl (~170 ms) only for XLSX templates
 
         key = tuple(values)
         if key not in self.ranges:
@@ -206,7 +205,7 @@ class _Choices:
 def _validate_column(ws: Any, letter: str, col: Column | None, pool: _Choices, *, values: list[str] | None = None,
                      title: str = "") -> None:
     """Attach the dropdown or hint of one column to rows 2..TEMPLATE_ROWS."""
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.datavalidation import DataValidation  # start-up: openpyxl (~170 ms) only for XLSX templates
 
     cells = f"{letter}2:{letter}{TEMPLATE_ROWS}"
     dv: Any = None
@@ -234,7 +233,7 @@ def _validate_column(ws: Any, letter: str, col: Column | None, pool: _Choices, *
 
 def _format_columns(ws: Any, columns: list[Column | None], first: int) -> None:
     """Date columns as dates shown ÅÅÅÅ-MM-DD; text and time columns as text (leading zeros stay)."""
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # start-up: openpyxl (~170 ms) only for XLSX templates
 
     for index, col in enumerate(columns, start=first):
         if col is None:
@@ -251,7 +250,7 @@ def _format_columns(ws: Any, columns: list[Column | None], first: int) -> None:
 
 
 def _header(ws: Any, titles: list[str]) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # start-up: openpyxl (~170 ms) only for XLSX templates
     from openpyxl.utils import get_column_letter
 
     ws.append(titles)
@@ -266,11 +265,9 @@ def _swedish(description: Any) -> str:
 
 
 def _xlsx(model: TemplateModel) -> bytes:
-    import openpyxl
+    import openpyxl  # start-up: openpyxl (~170 ms) only for XLSX templates
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-
-    from ..kinds import KINDS
 
     wb = openpyxl.Workbook()
     data = wb.active

@@ -9,6 +9,7 @@ click's context object, a :class:`~.common.CliState` that :func:`main` makes and
 from __future__ import annotations
 
 import sys
+import traceback
 from typing import NoReturn
 
 import click
@@ -73,7 +74,5 @@ def _fail(exc: SipdocsError, state: CliState) -> NoReturn:
     lang = state.messages
     click.echo(f"{t(lang, 'Fel', 'Error')} [{exc.code}]: {exc.localized(lang)}", err=True)
     if state.debug and exc.__cause__ is not None:
-        import traceback
-
         traceback.print_exception(exc.__cause__, file=sys.stderr)
     sys.exit(exc.exit_code)

@@ -37,7 +37,7 @@ def serve(host: str, port: int, data_dir: str | None, no_browser: bool, workers:
     The message language (--messages) is also the app's default language."""
     lang = state().messages
     try:
-        from ..web.server import run
+        from ..web.server import run  # start-up: the web app (Starlette, uvicorn: the [web] extra) loads only to serve
     except ImportError as exc:  # the optional extra is missing
         raise click.UsageError(t(
             lang, "Webbappen behöver tilläggspaketen: pip install 'sipdocs[web]'",

@@ -19,7 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import yaml
+from jinja2.exceptions import TemplateSyntaxError
+
 from ..errors import PackError
+from ..packs import load_pack
+from ..schemas import validator
 from .blocks import (B, Block, Bullets, Checkboxes, Col, Evaluation, Fields, H1, H2, If, P, Row, Section, Signatures,
                      Table, Text, Together)
 from .shape import LIST, context_shape, unknown_keys, unknown_paths
@@ -72,8 +77,6 @@ def load_layout(pack: Any, kind: str) -> Layout:
 @lru_cache(maxsize=128)
 def _load(pack_id: str, chain: tuple[Path, ...], kind: str, files: tuple[Path, ...],
           contents: tuple[bytes, ...]) -> Layout:
-    from ..packs import load_pack
-
     if not files:
         raise PackError(f"Pack '{pack_id}' has no layout for {kind} (layouts/{kind}.yaml)",
                         message_sv=f"Paketet '{pack_id}' saknar layout för {kind} (layouts/{kind}.yaml)",
@@ -109,10 +112,6 @@ def _load(pack_id: str, chain: tuple[Path, ...], kind: str, files: tuple[Path, .
 # --- parsing and patching ------------------------------------------------------------------------
 
 def _parse(path: Path, content: bytes) -> dict[str, Any]:
-    import yaml
-
-    from ..schemas import validator
-
     try:
         doc = yaml.safe_load(content.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -369,8 +368,6 @@ def _auto_condition(value: Any) -> str | None:
 
 
 def _cond_names(expr: str, path: Path, where: str) -> Used:
-    from jinja2.exceptions import TemplateSyntaxError
-
     try:
         return template_names("{{ " + expr + " }}")
     except TemplateSyntaxError as exc:

@@ -12,6 +12,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from ..context import make_context
+from ..packs import load_pack
+from ..schemas import resolved_schema
+from ..validation import ValidationResult
+
 LIST = "[]"  # a path step into a list's items ("invitees.[].organisation")
 
 
@@ -41,11 +46,6 @@ def _shape(value: Any) -> Any:
 def context_shape(kind: str, pack_path: str) -> dict[str, Any]:
     """Nested dicts of the context's keys (a list's items under ``"[]"``; a leaf is None) for
     the pack in the folder ``pack_path``."""
-    from ..context import make_context
-    from ..packs import load_pack
-    from ..schemas import resolved_schema
-    from ..validation import ValidationResult
-
     pack = load_pack(pack_path)
     data = _skeleton(resolved_schema(kind)) or {}
     data["kind"] = kind

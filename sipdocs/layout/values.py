@@ -24,6 +24,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from jinja2 import nodes
+
+from ..templating import make_environment
+
 PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 KEY = re.compile(r"[a-z_][a-z0-9_]*(\.[A-Za-z0-9_]+)+")
 STAFF_FIELDS = ("name", "title", "organisation", "unit", "principal_label", "phone", "email", "address")
@@ -129,10 +133,6 @@ def expression_names(expr: str) -> Used:
 def template_names(source: str) -> Used:
     """Every dotted name a Jinja template reads from its context (``a.b.c``), and every
     catalogue key (``t.x.y`` → ``x.y``); names the template binds itself are left out."""
-    from jinja2 import nodes
-
-    from ..templating import make_environment
-
     tree = make_environment().parse(source)
     bound: set[str] = {"loop", "true", "false", "none"}
     for node in tree.find_all((nodes.For, nodes.Assign)):
@@ -156,8 +156,6 @@ def template_names(source: str) -> Used:
 
 def _outermost_lookups(tree: Any) -> Iterator[Any]:
     """Name/Getattr nodes that are not themselves the object of a longer lookup."""
-    from jinja2 import nodes
-
     inner: set[int] = set()
     for node in tree.find_all(nodes.Getattr):
         inner.add(id(node.node))
@@ -167,8 +165,6 @@ def _outermost_lookups(tree: Any) -> Iterator[Any]:
 
 
 def _dotted(node: Any) -> str | None:
-    from jinja2 import nodes
-
     parts: list[str] = []
     while isinstance(node, nodes.Getattr):
         parts.append(node.attr)

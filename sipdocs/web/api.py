@@ -27,9 +27,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .._version import version
 from ..api import FORMATS
 from ..errors import Issue, SipdocsError
 from ..kinds import KIND_IDS, KINDS
+from ..prefill import prefill as make_prefill
+from ..schemas import bundled_schema
+from ..validation import validate as validate_input  # takes any parsed JSON (non-objects become issues)
 
 __all__ = ["routes", "error_response", "openapi"]
 
@@ -115,8 +119,6 @@ async def kinds(request: Request) -> Response:
 
 @endpoint
 async def schema(request: Request) -> Response:
-    from ..schemas import bundled_schema
-
     kind = request.path_params["kind"]
     if kind not in KIND_IDS:
         return _unknown_kind(kind)
@@ -125,30 +127,22 @@ async def schema(request: Request) -> Response:
 
 @endpoint
 async def validate(request: Request) -> Response:
-    from ..validation import (
-        validate as run,  # takes any parsed JSON (non-objects become issues)
-    )
-
     data = await _body(request)
     pack = request.query_params.get("pack") or None
-    result = await asyncio.to_thread(run, data, pack)
+    result = await asyncio.to_thread(validate_input, data, pack)
     return JSONResponse({"ok": result.ok, "kind": result.kind, "pack": result.pack,
                          "issues": [issue_json(i) for i in result.issues]})
 
 
 @endpoint
 async def render(request: Request) -> Response:
-    from ..validation import (
-        validate as run,  # takes any parsed JSON (non-objects become issues)
-    )
-
     fmt = request.query_params.get("format", "pdf")
     if fmt not in FORMATS:
         known = " or ".join(FORMATS)
         return error_response(400, "render.unknown_format", f"format must be {known}",
                               f"format ska vara {known.replace(' or ', ' eller ')}")
     data = await _body(request)
-    result = await asyncio.to_thread(run, data, request.query_params.get("pack") or None)
+    result = await asyncio.to_thread(validate_input, data, request.query_params.get("pack") or None)
     if not result.ok:
         return error_response(422, "input.invalid", "The input has errors", "Indata har fel",
                               issues=[issue_json(i) for i in result.issues])
@@ -159,8 +153,6 @@ async def render(request: Request) -> Response:
 
 @endpoint
 async def prefill(request: Request) -> Response:
-    from ..prefill import prefill as make
-
     kind = request.path_params["kind"]
     if kind not in KIND_IDS:
         return _unknown_kind(kind)
@@ -170,14 +162,11 @@ async def prefill(request: Request) -> Response:
         return error_response(422, "input.not_an_object",
                               "The body must be a list of documents (JSON objects) or {\"documents\": [...]}",
                               "Innehållet ska vara en lista med handlingar (JSON-objekt) eller {\"documents\": [...]}")
-    return JSONResponse(make(kind, *documents))
+    return JSONResponse(make_prefill(kind, *documents))
 
 
 def openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 document; each kind's self-contained JSON Schema is a component."""
-    from .. import __version__
-    from ..schemas import bundled_schema
-
     components = {kind: bundled_schema(kind) for kind in KIND_IDS}
     any_input = {"oneOf": [{"$ref": f"#/components/schemas/{k}"} for k in KIND_IDS]}
     error = {"type": "object", "properties": {"error": {"type": "object", "properties": {
@@ -201,7 +190,7 @@ def openapi() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {"title": "sipdocs API", "version": __version__,
+        "info": {"title": "sipdocs API", "version": version(),
                  "description": "Validate, render and prefill SIP documents. Messages never contain input values."},
         "security": [{"bearer": []}],
         "paths": {

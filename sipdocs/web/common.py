@@ -18,6 +18,7 @@ from starlette.responses import (
     Response,
 )
 
+from .. import validate
 from ..errors import Issue
 from ..kinds import KIND_IDS, KINDS
 from .state import HERE, State
@@ -110,8 +111,6 @@ def full_input(case: Case, kind: str, data: Mapping[str, Any]) -> dict[str, Any]
 
 def check(case: Case, kind: str, data: Mapping[str, Any]) -> tuple[Any, tuple[Issue, ...]]:
     """Validate with :func:`sipdocs.validate` (the result and its issues)."""
-    from .. import validate
-
     result = validate(full_input(case, kind, data))
     return result, result.issues
 

@@ -17,6 +17,7 @@ from ..api import FORMATS, output_format
 from ..errors import SipdocsError
 from ..kinds import KIND_IDS
 from .common import check, db, full_input, kind_of, page, render, state_of, ui_lang
+from .ics import meeting_ics as make_ics
 from .store import Case, Version
 from .texts import T
 
@@ -78,8 +79,6 @@ async def download(request: Request) -> Response:
 
 @page
 async def meeting_ics(request: Request) -> Response:
-    from .ics import meeting_ics as make_ics
-
     found = await _latest_valid(request)
     if isinstance(found, Response):
         return found

@@ -13,13 +13,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Sequence
 
+from ..packs import load_pack
+
 __all__ = ["enum_options"]
 
 
 @lru_cache(maxsize=32)
 def _groups(pack: str, lang: str) -> dict[str, dict[str, str]]:
-    from ..packs import load_pack
-
     catalogue = load_pack(pack).catalogue(lang)
     return {name: {str(k): str(v) for k, v in group.items()}
             for name, group in (catalogue.get("enum") or {}).items() if isinstance(group, dict)}

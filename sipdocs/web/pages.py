@@ -18,9 +18,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..api import list_packs
 from ..errors import InputError, Issue
+from ..inputs import load_input
 from ..kinds import KIND_IDS, KINDS
+from ..messages import make_issue
+from ..prefill import prefill
 from . import files
+from .api import error_response
 from .common import (
     check,
     child_name,
@@ -68,7 +73,6 @@ async def home(request: Request) -> Response:
     for case in cases:
         docs = await db(state.store.documents, case.id)
         rows.append({"case": case, "child": child_name(docs), "count": len(docs), "created": when(case.created_at)})
-    from ..api import list_packs
 
     packs = [(p.id, p.name) for p in list_packs()]
     return render(request, "home.html", title=T(ui_lang(request)).cases_title, rows=rows, packs=packs,
@@ -81,7 +85,6 @@ async def create_case(request: Request) -> Response:
     form = request.state.form
     pack = str(form.get("pack") or "national")
     lang = "en" if form.get("doc_lang") == "en" else "sv"
-    from ..api import list_packs
 
     if pack not in {p.id for p in list_packs()}:
         raise HTTPException(422, T(ui_lang(request)).invalid_pack)
@@ -92,8 +95,6 @@ async def create_case(request: Request) -> Response:
 @page
 async def upload_case(request: Request) -> Response:
     """Start a case from an uploaded JSON/YAML input (size-capped, parsed with safe loaders only)."""
-    from ..inputs import load_input
-
     state = state_of(request)
     t = T(ui_lang(request))
     upload = request.state.form.get("file")
@@ -115,7 +116,6 @@ async def upload_case(request: Request) -> Response:
     if problem:
         return render(request, "message.html", status=422, title=t.upload_failed, heading=t.upload_failed,
                       text=problem, back="/")
-    from ..api import list_packs
 
     pack = data.get("pack") if data.get("pack") in {p.id for p in list_packs()} else "national"
     lang = "en" if data.get("lang") == "en" else "sv"
@@ -141,8 +141,6 @@ def _small(data: Any, budget: int = 100_000) -> bool:
 
 
 def _unknown_kind(lang: str) -> str:
-    from ..messages import make_issue
-
     return make_issue("input.unknown_kind", "/kind", "error", allowed=", ".join(KIND_IDS)).message(lang)
 
 
@@ -169,8 +167,6 @@ async def case_page(request: Request) -> Response:
 @page
 async def start_document(request: Request) -> Response:
     """Create a document, prefilled from the case's other documents (or empty)."""
-    from ..prefill import prefill
-
     state = state_of(request)
     kind = kind_of(request)
     case = await db(state.store.case, request.path_params["case_id"])
@@ -301,8 +297,6 @@ async def switch_ui(request: Request) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 500)
     if request.url.path.startswith("/api/"):
-        from .api import error_response
-
         return error_response(status, "http.error", str(getattr(exc, "detail", "")), str(getattr(exc, "detail", "")))
     t = T(ui_lang(request))
     if status == 404:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from typing import Any
 
@@ -49,8 +50,6 @@ def new_token() -> str:
 
 
 def is_loopback(host: str) -> bool:
-    import ipaddress
-
     if host in ("localhost", "localhost.localdomain"):
         return True
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 import click
+import uvicorn
 
 from .app import Config, create_app, default_data_dir
 from .security import is_loopback, new_token
@@ -29,8 +30,6 @@ def run(*, host: str = "127.0.0.1", port: int = 8765, data_dir: str | None = Non
         workers: int | None = None, retention_days: int | None = None, lang: str = "sv",
         token: str | None = None, out: TextIO = sys.stdout, fast_paths: bool = True) -> None:
     """Run the server until interrupted (``fast_paths``: see :class:`sipdocs.RenderOptions`)."""
-    import uvicorn
-
     en = lang.startswith("en")
     if not is_loopback(host) and not token:
         raise click.UsageError(

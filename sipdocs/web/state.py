@@ -8,12 +8,14 @@ without importing the app back.
 from __future__ import annotations
 
 import os
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .security import Auth
 from .store import Store
+from .workers import RenderPool
 
 __all__ = ["HERE", "Config", "State", "default_data_dir"]
 
@@ -22,8 +24,6 @@ HERE = Path(__file__).parent
 
 def default_data_dir() -> Path:
     """The user's data folder: ``$XDG_DATA_HOME/sipdocs``, ``~/Library/Application Support/sipdocs`` or ``%APPDATA%``."""
-    import sys
-
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
     elif sys.platform == "darwin":
@@ -64,8 +64,6 @@ class State:
     """What the routes share: config, auth, store and the render pool."""
 
     def __init__(self, config: Config) -> None:
-        from .workers import RenderPool
-
         self.config = config
         self.auth = Auth(config.token)
         self.store = Store(Path(config.data_dir) / "sipdocs.sqlite3")

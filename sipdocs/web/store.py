@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..kinds import KIND_IDS
+
 __all__ = ["Store", "Case", "Version", "Conflict", "NotFound"]
 
 _SCHEMA = """
@@ -284,8 +286,6 @@ def _version(row: Any) -> Version | None:
 
 def iter_kinds_in_order(found: dict[str, Version]) -> Iterator[Version]:
     """The documents in case order (invitation, consent, plan, follow-up, closure, note)."""
-    from ..kinds import KIND_IDS
-
     for kind in KIND_IDS:
         if kind in found:
             yield found[kind]
