@@ -155,15 +155,18 @@ class SipdocsError(Exception):
     exit_code: int = EXIT_FAILURE
 
     @classmethod
-    def from_code(cls: type[E], key: str, *, pointer: str | None = None, details: dict[str, Any] | None = None,
+    def from_code(cls: type[E], key: str, /, *, pointer: str | None = None, details: dict[str, Any] | None = None,
                   code: str | None = None, **params: Any) -> E:
         """The error with the catalogue's message ``key`` (:mod:`sipdocs.catalogue`), in both languages.
 
         ``code`` defaults to the key's code (``sheet.too_large#rows`` → ``sheet.too_large``);
-        ``params`` fill the message and never hold personal values.
+        ``params`` fill the message and never hold personal values; ``{pointer}`` in a message
+        is the error's ``pointer``.
 
         .. versionadded:: 0.9
         """
+        if pointer is not None:
+            params.setdefault("pointer", pointer)
         message_sv, message_en = both(key, **params)
         err = cls.__new__(cls)
         SipdocsError.__init__(err, message_en, message_sv=message_sv, code=code or code_of(key), pointer=pointer,

@@ -47,7 +47,7 @@ def lookup(key: str) -> Message:
     return MESSAGES[key]
 
 
-def phrase(key: str, **params: Any) -> Phrase:
+def phrase(key: str, /, **params: Any) -> Phrase:
     """A part of a message, filled in later in the message's language."""
     lookup(key)  # fail where the phrase is made, not where it is shown
     return Phrase(key, params)
@@ -80,17 +80,17 @@ def fill(template: str, lang: str, params: Mapping[str, Any]) -> str:
     return template.format_map(values)
 
 
-def render(key: str, lang: str, **params: Any) -> str:
+def render(key: str, lang: str, /, **params: Any) -> str:
     """The message ``key`` in ``lang`` (English when it starts with ``en``, else Swedish)."""
     msg = lookup(key)
     return fill(msg.en if lang.startswith("en") else msg.sv, lang, params)
 
 
-def say(lang: str, key: str, **params: Any) -> str:
+def say(lang: str, key: str, /, **params: Any) -> str:
     """What the command line prints: ``say(lang, "cli.aborted")`` (:func:`render`, language first)."""
     return render(key, lang, **params)
 
 
-def both(key: str, **params: Any) -> tuple[str, str]:
+def both(key: str, /, **params: Any) -> tuple[str, str]:
     """``(Swedish, English)`` of the message ``key``."""
     return render(key, "sv", **params), render(key, "en", **params)

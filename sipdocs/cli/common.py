@@ -63,7 +63,7 @@ def state() -> CliState:
     return click.get_current_context().ensure_object(CliState)
 
 
-def say(lang: str, key: str, **params: Any) -> str:
+def say(lang: str, key: str, /, **params: Any) -> str:
     """The catalogue's message ``key`` in ``lang`` (:mod:`sipdocs.catalogue`): what a command prints."""
     return render(key, lang, **params)
 
