@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .catalogue import ISSUES as CATALOGUE
-from .catalogue import Message, fill
+from .catalogue import Message, fill, phrase
 from .errors import Issue, Level
 
 __all__ = ["CATALOGUE", "Message", "make_issue"]
@@ -23,8 +23,7 @@ def make_issue(code: str, pointer: str, level: Level, *, value: Any = None, debu
     params.setdefault("field", params["pointer"])
     limit = params.get("limit")
     if isinstance(limit, int) and not isinstance(limit, bool):  # "1 rad", "2 rader"; "1 item", "2 items"
-        params.setdefault("rows_sv", f"{limit} rad" if limit == 1 else f"{limit} rader")
-        params.setdefault("items_en", f"{limit} item" if limit == 1 else f"{limit} items")
+        params.setdefault("items", phrase("count.items.one" if limit == 1 else "count.items.many", count=limit))
     return Issue(
         code=code,
         pointer=pointer,

@@ -15,6 +15,8 @@ PHRASES: dict[str, M] = {
     "kind.followup": M("Uppföljning av SIP", "SIP follow-up"),
     "kind.closure": M("Avslut av SIP", "Closure of SIP"),
     "kind.intake_note": M("Inkommande information", "Incoming information (social services note)"),
+    "count.items.one": M("{count} rad", "{count} item"),
+    "count.items.many": M("{count} rader", "{count} items"),
     "word.none": M("(ingen)", "(none)"),
     "word.none_neuter": M("(inget)", "(none)"),
     "word.the_input": M("Indata", "The input"),
