@@ -69,6 +69,15 @@ def test_no_inline_swedish_english_pair():
     assert found == [], "write the pair once in sipdocs/catalogue"
 
 
+def test_no_swedish_text_passed_as_a_parameter():
+    """``make_issue(..., where_sv="på bladet Listor", where_en=...)``: a phrase from the catalogue instead."""
+    found = [f"{path.relative_to(REPO)}:{call.lineno} {k.arg}" for path, call in _calls() for k in call.keywords
+             if k.arg and k.arg.endswith(("_sv", "_en")) and any(
+                 isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip()
+                 for n in ast.walk(k.value))]
+    assert found == [], "pass phrase(key, ...) and write the text in sipdocs/catalogue"
+
+
 def test_the_old_two_language_helper_is_gone():
     assert [f"{p.relative_to(REPO)}:{c.lineno}" for p, c in _calls() if _name(c) in ("t", "_t")] == []
 

@@ -48,8 +48,8 @@ ISSUES: dict[str, Message] = {
                         "The value at {pointer} is too small (minimum {limit})."),
     "schema.maximum": M(None, "Värdet i {field} ({pointer}) är för stort (högst {limit}).",
                         "The value at {pointer} is too large (maximum {limit})."),
-    "schema.additional_property": M(None, "Okänt fält: {pointer} ({suggestion_sv}).",
-                                    "Unknown field: {pointer} ({suggestion_en})."),
+    "schema.additional_property": M(None, "Okänt fält: {pointer} ({suggestion}).",
+                                    "Unknown field: {pointer} ({suggestion})."),
     "schema.invalid": M(None, "Fältet {field} ({pointer}) är ogiltigt ({keyword}).", "The field {pointer} is invalid ({keyword})."),
     # --- Python values and values damaged by spreadsheet programs ------------------------
     "input.unsupported_value": M(None, "Fältet {field} ({pointer}) har ett Python-värde av typen {type}, som JSON saknar; "
@@ -166,9 +166,9 @@ ISSUES: dict[str, Message] = {
                               "The column {column} is not recognised and is ignored."),
     "sheet.list_columns_missing": M(None, "Listbladet {sheet} saknar kolumnerna Ärende-id och Lista.",
                                     "The list sheet {sheet} lacks the columns Ärende-id (case_id) and Lista (list)."),
-    "sheet.lists_missing": M(None, "Listorna ({lists}) saknas: fyll i dem {where_sv}, en rad per post med radens "
+    "sheet.lists_missing": M(None, "Listorna ({lists}) saknas: fyll i dem {where}, en rad per post med radens "
                              "Ärende-id, eller ange listfilen med --lists.",
-                             "The lists ({lists}) are missing: fill them in {where_en}, one row per item with the "
+                             "The lists ({lists}) are missing: fill them in {where}, one row per item with the "
                              "row's Ärende-id, or give the list file with --lists."),
     "sheet.unknown_list": M(None, "Okänd lista på listbladet {sheet}.", "Unknown list on the list sheet {sheet}."),
     "sheet.orphan_list_row": M(None, "Raden på listbladet {sheet} har ett Ärende-id som ingen rad på huvudbladet har.",
