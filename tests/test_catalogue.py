@@ -72,7 +72,7 @@ def test_no_inline_swedish_english_pair():
 def test_no_swedish_text_passed_as_a_parameter():
     """``make_issue(..., where_sv="på bladet Listor", where_en=...)``: a phrase from the catalogue instead."""
     found = [f"{path.relative_to(REPO)}:{call.lineno} {k.arg}" for path, call in _calls() for k in call.keywords
-             if k.arg and k.arg.endswith(("_sv", "_en")) and any(
+             if path not in MACHINERY and k.arg and k.arg.endswith(("_sv", "_en")) and any(
                  isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip()
                  for n in ast.walk(k.value))]
     assert found == [], "pass phrase(key, ...) and write the text in sipdocs/catalogue"
