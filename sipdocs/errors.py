@@ -22,7 +22,8 @@ boundary with ``raise ... from exc``. Caller bugs (wrong argument types) stay
 
 Each error and each :class:`Issue` has a stable dotted ``code`` (listed in the README),
 an RFC 6901 JSON ``pointer`` into the input where one applies, and a message in Swedish
-and English. Messages never contain personal values from the input: they are built
+and English, written once in :mod:`sipdocs.catalogue` (``RenderError.from_code("render.timeout",
+seconds=30)``). Messages never contain personal values from the input: they are built
 from the code, the field's schema title and the pointer. The offending value is kept
 in ``Issue.value`` only when validation ran with ``debug=True``.
 

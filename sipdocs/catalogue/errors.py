@@ -201,6 +201,18 @@ ERRORS: dict[str, M] = {
                                   "{file} declares a sheet of {rows} rows × {columns} columns; the limit is "
                                   "{max_rows} rows and {max_columns} columns"),
     "sheet.too_large#file": M("{file} är för stor", "{file} is too large"),
+    # --- the web app's JSON API ----------------------------------------------------------------------
+    "auth.required": M("En giltig 'Authorization: Bearer <nyckel>' krävs",
+                       "A valid 'Authorization: Bearer <token>' is required"),
+    "input.too_large#body": M("Anropets innehåll är större än {limit} byte", "The request body is larger than {limit} bytes"),
+    "input.unreadable#body": M("Innehållet är inte giltig JSON", "The body is not valid JSON"),
+    "input.unreadable#body_line": M("Innehållet är inte giltig JSON (rad {line}, kolumn {column})",
+                                    "The body is not valid JSON (line {line}, column {column})"),
+    "input.invalid#web": M("Indata har fel", "The input has errors"),
+    "input.not_an_object#documents": M("Innehållet ska vara en lista med handlingar (JSON-objekt) eller "
+                                       "{{\"documents\": [...]}}",
+                                       "The body must be a list of documents (JSON objects) or {{\"documents\": [...]}}"),
+    "render.unknown_format#query": M("format ska vara ett av: {known}", "format must be one of: {known}"),
     # --- bugs in sipdocs -------------------------------------------------------------------------
     "internal.error#bug": M("Internt fel: {part} kraschade ({kind}). Det är ett fel i sipdocs, inte i indata; "
                             "rapportera det gärna (kör med --debug för detaljer).",
