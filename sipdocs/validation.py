@@ -125,7 +125,8 @@ def _schema_issues(kind: str, data: dict[str, Any], debug: bool, vocab: Vocabula
                     guess = suggest_property(name, allowed)
                     issues.append(make_issue(
                         "schema.additional_property", join_pointer(*path, name), "error", value=name, debug=debug,
-                        suggestion=phrase("hint.did_you_mean", guess=guess) if guess else phrase("hint.check_spelling")))
+                        suggestion=(phrase("hint.did_you_mean", guess=guess) if guess
+                                    else phrase("hint.check_spelling"))))
             continue
         words: tuple[str, str] | None = None
         if keyword == "type":

@@ -80,7 +80,8 @@ def test_no_swedish_text_passed_as_a_parameter():
 
 def test_the_old_two_language_helper_is_gone():
     """``t(lang, sv, en)``; the web pages' ``t("key", n=3)`` looks texts up in their table."""
-    assert [f"{p.relative_to(REPO)}:{c.lineno}" for p, c in _calls() if _name(c) in ("t", "_t") and len(c.args) >= 3] == []
+    assert [f"{p.relative_to(REPO)}:{c.lineno}" for p, c in _calls()
+            if _name(c) in ("t", "_t") and len(c.args) >= 3] == []
 
 
 def test_every_key_used_in_the_source_is_in_the_catalogue():

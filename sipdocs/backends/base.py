@@ -126,7 +126,8 @@ def output_format(name: str) -> OutputFormat:
 def unknown_formats(names: list[str]) -> RenderError:
     """The error for output format names that are not registered (or for none at all)."""
     known = ", ".join(FORMATS)
-    return RenderError.from_code("render.unknown_format", names=", ".join(map(repr, names)) or phrase("word.none_neuter"),
+    return RenderError.from_code("render.unknown_format",
+                                 names=", ".join(map(repr, names)) or phrase("word.none_neuter"),
                                  known=known)
 
 

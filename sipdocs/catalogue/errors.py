@@ -40,7 +40,8 @@ PHRASES: dict[str, M] = {
                                    "a patch needs a layout to patch: give sections, or extend a pack that has "
                                    "this layout"),
     "layout.schema": M("{problem} ({count} fel totalt)", "{problem} ({count} problem(s) in all)"),
-    "layout.section_twice": M("sektions-id {section!r} används två gånger", "the section id {section!r} is used twice"),
+    "layout.section_twice": M("sektions-id {section!r} används två gånger",
+                              "the section id {section!r} is used twice"),
     "layout.no_section": M("ingen sektion {section!r} att ändra (sektioner: {known})",
                            "no section {section!r} to patch (sections: {known})"),
     "layout.bad_condition": M("inget giltigt villkor: {reason}", "not a valid condition: {reason}"),
@@ -131,7 +132,8 @@ ERRORS: dict[str, M] = {
                                     "was not written"),
     "render.unknown_format": M("Okänt utdataformat: {names} (finns: {known})",
                                "Unknown output format(s): {names} (known: {known})"),
-    "render.unknown_format#engine": M("Ingen motor för utdataformatet {format!r} kan rendera med de här inställningarna",
+    "render.unknown_format#engine": M("Ingen motor för utdataformatet {format!r} kan rendera med de här "
+                                      "inställningarna",
                                       "No engine of the output format {format!r} can render with these options"),
     "render.unknown_variant": M("Okänd PDF-variant {variant!r} (finns: {known})",
                                 "Unknown PDF variant {variant!r} (known: {known})"),
@@ -155,7 +157,8 @@ ERRORS: dict[str, M] = {
     "pdf.encrypt_failed#aes": M("AES-kryptering kräver paketet 'cryptography'",
                                 "AES encryption needs the 'cryptography' package"),
     "consent_form.unreadable": M("Filen är inte ett läsbart PDF-formulär", "The file is not a readable PDF form"),
-    "consent_form.no_fields": M("PDF-filen saknar sipdocs samtyckesfält", "The PDF has no sipdocs consent form fields"),
+    "consent_form.no_fields": M("PDF-filen saknar sipdocs samtyckesfält",
+                                "The PDF has no sipdocs consent form fields"),
     "consent_form.input_count": M("Filen innehåller {forms} samtyckesformulär men {inputs} indatafiler angavs",
                                   "The file holds {forms} consent form(s) but {inputs} input(s) were given"),
     "consent_form.several_forms": M("Paketet innehåller {count} samtyckesformulär (dokument {places}); välj ett "
@@ -204,14 +207,16 @@ ERRORS: dict[str, M] = {
     # --- the web app's JSON API ----------------------------------------------------------------------
     "auth.required": M("En giltig 'Authorization: Bearer <nyckel>' krävs",
                        "A valid 'Authorization: Bearer <token>' is required"),
-    "input.too_large#body": M("Anropets innehåll är större än {limit} byte", "The request body is larger than {limit} bytes"),
+    "input.too_large#body": M("Anropets innehåll är större än {limit} byte",
+                              "The request body is larger than {limit} bytes"),
     "input.unreadable#body": M("Innehållet är inte giltig JSON", "The body is not valid JSON"),
     "input.unreadable#body_line": M("Innehållet är inte giltig JSON (rad {line}, kolumn {column})",
                                     "The body is not valid JSON (line {line}, column {column})"),
     "input.invalid#web": M("Indata har fel", "The input has errors"),
     "input.not_an_object#documents": M("Innehållet ska vara en lista med handlingar (JSON-objekt) eller "
                                        "{{\"documents\": [...]}}",
-                                       "The body must be a list of documents (JSON objects) or {{\"documents\": [...]}}"),
+                                       "The body must be a list of documents (JSON objects) or "
+                                       "{{\"documents\": [...]}}"),
     "render.unknown_format#query": M("format ska vara ett av: {known}", "format must be one of: {known}"),
     # --- bugs in sipdocs -------------------------------------------------------------------------
     "internal.error#bug": M("Internt fel: {part} kraschade ({kind}). Det är ett fel i sipdocs, inte i indata; "
