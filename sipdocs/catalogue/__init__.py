@@ -7,6 +7,8 @@ Three tables share one shape (:class:`Message`) and one way of filling it in (:f
 * :data:`ERRORS` (:mod:`.errors`): the messages of :class:`~sipdocs.errors.SipdocsError`,
   raised as ``RenderError.from_code("render.timeout", seconds=30)``;
 * :data:`PHRASES` (:mod:`.errors`): parts of other messages (``word.none``, ``part.rule``);
+* :data:`HINTS` (:mod:`.hints`): how a field is written (``hint.format.date``), for schema
+  issues and the spreadsheet template;
 * :data:`CLI` (:mod:`.cli`): what the command line prints, ``say(lang, "cli.read_rows", ...)``.
 
 A key is the stable dotted code. When one error code has several messages, the key is the
@@ -30,16 +32,17 @@ from __future__ import annotations
 import string
 from typing import Any, Mapping
 
-__all__ = ["Message", "Phrase", "Translated", "ISSUES", "ERRORS", "PHRASES", "CLI", "MESSAGES", "lookup", "render",
+__all__ = ["Message", "Phrase", "Translated", "ISSUES", "ERRORS", "PHRASES", "HINTS", "CLI", "MESSAGES", "lookup", "render",
            "both", "fill", "phrase", "code_of", "placeholders", "say"]
 
 from .cli import CLI
 from .errors import ERRORS, PHRASES
+from .hints import HINTS
 from .issues import ISSUES
 from .message import Message, Phrase, Translated
 
 #: Every error, phrase and CLI message, by key (the issue codes are in :data:`ISSUES`).
-MESSAGES: dict[str, Message] = {**ERRORS, **PHRASES, **CLI}
+MESSAGES: dict[str, Message] = {**ERRORS, **PHRASES, **HINTS, **CLI}
 
 
 def lookup(key: str) -> Message:

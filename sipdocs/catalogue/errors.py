@@ -21,6 +21,7 @@ PHRASES: dict[str, M] = {
     "hint.check_spelling": M("kontrollera stavningen", "check the spelling"),
     "where.companion_file": M("i filen {file} bredvid", "in the file {file} beside it"),
     "where.lists_sheet": M("på bladet Listor", "on the sheet Listor"),
+    "word.or": M("eller", "or"),
     "word.none": M("(ingen)", "(none)"),
     "word.none_neuter": M("(inget)", "(none)"),
     "word.the_input": M("Indata", "The input"),
