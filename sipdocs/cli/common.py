@@ -22,7 +22,7 @@ from typing import Any, Callable, TypeVar
 import click
 
 from ..api import FORMATS
-from ..catalogue import render
+from ..catalogue import say  # what a command prints: say(lang, "cli.aborted"), from sipdocs.catalogue
 from ..errors import Issue
 from ..exit_codes import (EXIT_EXISTS, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_ROWS_FAILED,
                           EXIT_USAGE)
@@ -61,11 +61,6 @@ class CliState:
 def state() -> CliState:
     """The running command's state (made when a command is invoked without :func:`main`)."""
     return click.get_current_context().ensure_object(CliState)
-
-
-def say(lang: str, key: str, /, **params: Any) -> str:
-    """The catalogue's message ``key`` in ``lang`` (:mod:`sipdocs.catalogue`): what a command prints."""
-    return render(key, lang, **params)
 
 
 # --- options ------------------------------------------------------------------------------------
