@@ -241,11 +241,8 @@ class Renderer:
 
                 blob = encrypt_pdf(blob, self.options.pdf_password)
             if len(blob) > self.options.max_output_bytes:
-                raise RenderError(
-                    f"The {fmt} output is larger than {self.options.max_output_bytes} bytes",
-                    message_sv=f"{fmt}-filen blir större än {self.options.max_output_bytes} byte",
-                    code="render.output_too_large", details={"format": fmt, "bytes": len(blob)},
-                )
+                raise RenderError.from_code("render.output_too_large", format=fmt, limit=self.options.max_output_bytes,
+                                            details={"format": fmt, "bytes": len(blob)})
             spec = output_format(fmt)
             artifacts[fmt] = Artifact(fmt, blob, f"{stem}.{spec.extension}", spec.media_type)
         fields = {"kind": result.kind, "date": date, "hash": digest, "lang": language,

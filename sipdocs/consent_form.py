@@ -73,17 +73,10 @@ def _reader(pdf: bytes, password: str | None) -> Any:
         reader = PdfReader(io.BytesIO(pdf))
         if reader.is_encrypted and not reader.decrypt(password or ""):
             if password:
-                raise InputError("The password does not open the encrypted PDF",
-                                 message_sv="Lösenordet öppnar inte den krypterade PDF-filen",
-                                 code="pdf.password_wrong")
-            raise InputError(
-                "The PDF is encrypted: give its password (SIPDOCS_PDF_PASSWORD or --password)",
-                message_sv="PDF-filen är krypterad: ange lösenordet (SIPDOCS_PDF_PASSWORD eller --password)",
-                code="pdf.password_missing")
+                raise InputError.from_code("pdf.password_wrong")
+            raise InputError.from_code("pdf.password_missing#read")
     except (PyPdfError, ValueError, KeyError) as exc:
-        raise InputError("The file is not a readable PDF form",
-                         message_sv="Filen är inte ett läsbart PDF-formulär",
-                         code="consent_form.unreadable") from exc
+        raise InputError.from_code("consent_form.unreadable") from exc
     return reader
 
 
@@ -93,9 +86,7 @@ def form_fields(pdf: bytes, password: str | None = None) -> dict[str, dict[str, 
     try:
         fields = reader.get_fields() or {}
     except (PyPdfError, ValueError, KeyError) as exc:
-        raise InputError("The file is not a readable PDF form",
-                         message_sv="Filen är inte ett läsbart PDF-formulär",
-                         code="consent_form.unreadable") from exc
+        raise InputError.from_code("consent_form.unreadable") from exc
     out = {}
     for name, field in fields.items():
         value = field.get("/V")
@@ -137,15 +128,13 @@ def _read_bytes(source: bytes | str | os.PathLike[str]) -> bytes:
         with open(source, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        raise InputError(f"Cannot read {os.fspath(source)}", message_sv=f"Kan inte läsa {os.fspath(source)}",
-                         code="input.not_found") from exc
+        raise InputError.from_code("input.not_found#pdf", file=os.fspath(source)) from exc
 
 
 def _forms_of(source: bytes | str | os.PathLike[str], password: str | None) -> dict[int | None, dict[str, Any]]:
     forms = consent_forms(form_fields(_read_bytes(source), password))
     if not forms:
-        raise InputError("The PDF has no sipdocs consent form fields",
-                         message_sv="PDF-filen saknar sipdocs samtyckesfält", code="consent_form.no_fields")
+        raise InputError.from_code("consent_form.no_fields")
     return forms
 
 
@@ -162,10 +151,7 @@ def read_consents(source: bytes | str | os.PathLike[str], bases: Sequence[Mappin
     forms = _forms_of(source, password)
     bases = list(bases or [])
     if bases and len(bases) != len(forms):
-        raise InputError(
-            f"The file holds {len(forms)} consent form(s) but {len(bases)} input(s) were given",
-            message_sv=f"Filen innehåller {len(forms)} samtyckesformulär men {len(bases)} indatafiler angavs",
-            code="consent_form.input_count")
+        raise InputError.from_code("consent_form.input_count", forms=len(forms), inputs=len(bases))
     return [_apply(fields, bases[i] if bases else None, pack, document)
             for i, (document, fields) in enumerate(forms.items())]
 
@@ -191,17 +177,10 @@ def read_consent(source: bytes | str | os.PathLike[str], base: Mapping[str, Any]
     if document is None:
         if len(forms) > 1:
             places = ", ".join(str(d) for d in forms)
-            raise InputError(
-                f"The packet holds {len(forms)} consent forms (documents {places}); choose one "
-                "(--document N), or read them all",
-                message_sv=f"Paketet innehåller {len(forms)} samtyckesformulär (dokument {places}); välj ett "
-                           "(--document N) eller läs alla",
-                code="consent_form.several_forms")
+            raise InputError.from_code("consent_form.several_forms", count=len(forms), places=places)
         document = next(iter(forms))
     elif document not in forms:
-        raise InputError(f"Document {document} of the file is not a consent form",
-                         message_sv=f"Dokument {document} i filen är inget samtyckesformulär",
-                         code="consent_form.no_such_document")
+        raise InputError.from_code("consent_form.no_such_document", document=document)
     return _apply(forms[document], base, pack, document)
 
 
@@ -276,8 +255,7 @@ def fill_consent_form(pdf: bytes, values: Mapping[str, str | bool], *, flatten: 
         out = io.BytesIO()
         writer.write(out)
     except PyPdfError as exc:
-        raise PostprocessError("Could not fill the form", message_sv="Kunde inte fylla i formuläret",
-                               code="consent_form.fill_failed") from exc
+        raise PostprocessError.from_code("consent_form.fill_failed") from exc
     return out.getvalue()
 
 

@@ -22,7 +22,8 @@ boundary with ``raise ... from exc``. Caller bugs (wrong argument types) stay
 
 Each error and each :class:`Issue` has a stable dotted ``code`` (listed in the README),
 an RFC 6901 JSON ``pointer`` into the input where one applies, and a message in Swedish
-and English. Messages never contain personal values from the input: they are built
+and English, written once in :mod:`sipdocs.catalogue` (``RenderError.from_code("render.timeout",
+seconds=30)``). Messages never contain personal values from the input: they are built
 from the code, the field's schema title and the pointer. The offending value is kept
 in ``Issue.value`` only when validation ran with ``debug=True``.
 
@@ -34,11 +35,13 @@ from __future__ import annotations
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, TypeVar
 
+from .catalogue import Phrase, both, code_of
 from .exit_codes import EXIT_EXISTS, EXIT_FAILURE, EXIT_INVALID, EXIT_USAGE
 
 Level = Literal["error", "warning"]
+E = TypeVar("E", bound="SipdocsError")
 
 __all__ = [
     "Issue",
@@ -152,6 +155,25 @@ class SipdocsError(Exception):
     code: str = "sipdocs.error"
     exit_code: int = EXIT_FAILURE
 
+    @classmethod
+    def from_code(cls: type[E], key: str, /, *, pointer: str | None = None, details: dict[str, Any] | None = None,
+                  code: str | None = None, **params: Any) -> E:
+        """The error with the catalogue's message ``key`` (:mod:`sipdocs.catalogue`), in both languages.
+
+        ``code`` defaults to the key's code (``sheet.too_large#rows`` → ``sheet.too_large``);
+        ``params`` fill the message and never hold personal values; ``{pointer}`` in a message
+        is the error's ``pointer``.
+
+        .. versionadded:: 0.9
+        """
+        if pointer is not None:
+            params.setdefault("pointer", pointer)
+        message_sv, message_en = both(key, **params)
+        err = cls.__new__(cls)
+        SipdocsError.__init__(err, message_en, message_sv=message_sv, code=code or code_of(key), pointer=pointer,
+                              details=details)
+        return err
+
     def __init__(
         self,
         message: str,
@@ -228,11 +250,8 @@ class InvalidInputError(InputError):
         self.source = source
         errors = [i for i in self.issues if i.is_error]
         n = len(errors)
-        super().__init__(
-            f"The input has {n} error(s)" + (f" ({source})" if source else ""),
-            message_sv=f"Indata har {n} fel" + (f" ({source})" if source else ""),
-            pointer=errors[0].pointer if errors else None,
-        )
+        sv, en = both("input.invalid#source" if source else "input.invalid", count=n, source=source)
+        super().__init__(en, message_sv=sv, pointer=errors[0].pointer if errors else None)
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -311,9 +330,8 @@ class InternalError(SipdocsError):
     code = "internal.error"
 
     @classmethod
-    def bug_in(cls, part_en: str, part_sv: str, exc: BaseException, *, code: str,
-               **details: Any) -> "InternalError":
-        """The error for ``exc`` raised in ``part`` ("the rule sectors" / "regeln sectors").
+    def bug_in(cls, part: Phrase, exc: BaseException, *, code: str, **details: Any) -> "InternalError":
+        """The error for ``exc`` raised in ``part``, a catalogue phrase (``phrase("part.rule", rule="R5")``).
 
         It names the part, the exception's type and where it was raised (file and line), never
         the exception's text, which may quote the input; chain ``exc`` only in debug mode.
@@ -322,8 +340,5 @@ class InternalError(SipdocsError):
         if frames:
             details.setdefault("at", f"{Path(frames[-1].filename).name}:{frames[-1].lineno}")
         kind = type(exc).__name__
-        return cls(f"Internal error: {part_en} failed ({kind}). This is a bug in sipdocs, not a problem "
-                   "in the input; please report it (run with --debug for details).",
-                   message_sv=f"Internt fel: {part_sv} kraschade ({kind}). Det är ett fel i sipdocs, inte "
-                   "i indata; rapportera det gärna (kör med --debug för detaljer).",
-                   code=code, details={**details, "exception": kind})
+        return cls.from_code("internal.error#bug", code=code, part=part, kind=kind,
+                             details={**details, "exception": kind})

@@ -12,68 +12,47 @@ import difflib
 from functools import lru_cache
 from typing import Any, Mapping
 
+from .catalogue import both
 from .schemas import load_schema
 
 __all__ = ["type_words", "format_words", "pattern_words", "suggest_property"]
 
 Words = tuple[str, str]  # (Swedish, English)
 
-_TYPES: dict[str, Words] = {
-    "string": ("text", "text"),
-    "integer": ("ett heltal", "a whole number"),
-    "number": ("ett tal", "a number"),
-    "boolean": ("ja eller nej (true/false)", "yes or no (true/false)"),
-    "array": ("en lista", "a list"),
-    "object": ("en grupp av fält (ett objekt)", "a group of fields (an object)"),
-    "null": ("inget värde", "no value"),
-}
-
-_FORMATS: dict[str, Words] = {
-    "date": ("datum skrivs ÅÅÅÅ-MM-DD, till exempel 2026-05-12", "dates are written YYYY-MM-DD, e.g. 2026-05-12"),
-    "email": ("en e-postadress skrivs namn@exempel.se", "an e-mail address is written name@example.org"),
-    "uri": ("en webbadress börjar med https:// och har inga mellanslag",
-            "a web address starts with https:// and has no spaces"),
-}
-
-_DEFAULT_PATTERN: Words = ("se fältets beskrivning i schemat", "see the field's description in the schema")
+# the words are in the catalogue (sipdocs/catalogue/hints.py): hint.type.*, hint.format.*, hint.pattern.*
+_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
+_FORMATS = ("date", "email", "uri")
 
 
 def type_words(expected: Any) -> Words:
     """What a field of JSON type ``expected`` (a name or a list of names) holds."""
     names = expected if isinstance(expected, list) else [expected]
-    words = [_TYPES.get(str(n), (str(n), str(n))) for n in names]
-    return " eller ".join(w[0] for w in words), " or ".join(w[1] for w in words)
+    words = [both(f"hint.type.{n}") if n in _TYPES else (str(n), str(n)) for n in names]
+    sv_or, en_or = both("word.or")
+    return f" {sv_or} ".join(w[0] for w in words), f" {en_or} ".join(w[1] for w in words)
 
 
 def format_words(fmt: Any) -> Words:
     """How a value of ``format`` ``fmt`` is written."""
-    return _FORMATS.get(str(fmt), (f"formatet {fmt}", f"the format {fmt}"))
+    return both(f"hint.format.{fmt}") if fmt in _FORMATS else both("hint.format.other", format=fmt)
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, Words]:
+def _patterns() -> dict[str, str]:
+    """Schema pattern → the catalogue key that describes it."""
     defs = load_schema("common").get("$defs", {})
 
     def pattern(name: str) -> str:
         return str(defs.get(name, {}).get("pattern", f"<{name}>"))
 
-    text: Words = ("fältet är tomt eller har bara blanksteg", "it is blank")
-    return {
-        pattern("time"): ("klockslag skrivs TT:MM, till exempel 13:00 eller 13.00",
-                          "times are written HH:MM, e.g. 13:00 or 13.00"),
-        pattern("personal_number"): ("personnummer skrivs ÅÅÅÅMMDD-NNNN, till exempel 20170101-2393",
-                                     "personal identity numbers are written YYYYMMDD-NNNN, e.g. 20170101-2393"),
-        pattern("phone"): ("telefonnummer skrivs med siffror, blanksteg och bindestreck, till exempel 08-123 456 78",
-                           "phone numbers are written with digits, spaces and hyphens, e.g. 08-123 456 78"),
-        pattern("url"): ("en webbadress börjar med https://", "a web address starts with https://"),
-        "\\S": text,
-        "^[a-z0-9_]+$": ("bara små bokstäver a–z, siffror och _", "only lower-case a–z, digits and _"),
-    }
+    return {pattern("time"): "hint.pattern.time", pattern("personal_number"): "hint.pattern.personal_number",
+            pattern("phone"): "hint.pattern.phone", pattern("url"): "hint.pattern.url",
+            "\\S": "hint.pattern.not_blank", "^[a-z0-9_]+$": "hint.pattern.snake_case"}
 
 
 def pattern_words(pattern: Any) -> Words:
     """What a value must look like to match the schema ``pattern``."""
-    return _patterns().get(str(pattern), _DEFAULT_PATTERN)
+    return both(_patterns().get(str(pattern), "hint.pattern.other"))
 
 
 def _norm(text: str) -> str:

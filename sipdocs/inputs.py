@@ -27,6 +27,7 @@ import os
 from pathlib import Path
 from typing import IO, Any, Mapping, NoReturn, Union
 
+from .catalogue import Phrase, phrase
 from .errors import InputError
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -102,19 +103,19 @@ def load_input(source: InputSource, *, debug: bool = False) -> dict[str, Any]:
 
 # --- the sources ----------------------------------------------------------------------------------
 
-def _the(name: str) -> tuple[str, str]:
-    """(English, Swedish) subject of a message: the file's name, or a neutral word."""
-    return (name, name) if name else ("The input", "Indata")
+def _the(name: str, word: str = "word.the_input") -> str | Phrase:
+    """The subject of a message: the file's name, or a neutral word (a catalogue phrase)."""
+    return name or phrase(word)
 
 
-def _fail(en: str, sv: str, code: str, *, cause: BaseException | None, debug: bool,
-          details: dict[str, Any] | None = None) -> NoReturn:
+def _fail(key: str, *, cause: BaseException | None, debug: bool, details: dict[str, Any] | None = None,
+          **params: Any) -> NoReturn:
     """Raise an :class:`InputError` that chains ``cause`` only in debug mode.
 
     Called outside ``except`` blocks, so the parser's exception (which may hold the input) is
     neither the error's ``__cause__`` nor its ``__context__``.
     """
-    error = InputError(en, message_sv=sv, code=code, details=details)
+    error = InputError.from_code(key, details=details, **params)
     if debug and cause is not None:
         raise error from cause
     raise error
@@ -122,33 +123,29 @@ def _fail(en: str, sv: str, code: str, *, cause: BaseException | None, debug: bo
 
 def _read_path(path: Path, label: str | None, *, debug: bool) -> dict[str, Any]:
     name = label or ""
-    en, sv = (name, name) if name else ("The input file", "Indatafilen")
-    problem: tuple[str, str, str] | None = None
+    subject = _the(name, "word.the_input_file")
+    problem: tuple[str, dict[str, Any]] | None = None
     cause: OSError | None = None
     raw = b""
     try:
         if path.is_dir():
-            problem = (f"{en} is a folder, not a file", f"{sv} är en mapp, inte en fil", "input.not_found")
+            problem = ("input.not_found#folder", {"subject": subject})
         elif path.stat().st_size > MAX_INPUT_BYTES:
-            problem = (f"{en} is larger than 20 MB", f"{sv} är större än 20 MB", "input.too_large")
+            problem = ("input.too_large", {"subject": subject})
         else:
             raw = path.read_bytes()
     except OSError as exc:
         cause = exc
         # a str that is neither a known file name nor text: say how text is recognised
-        hint_en = ("" if name else " (a str is read as a file name unless it is JSON/YAML text, which starts "
-                   "with '{' or has a line break; sipdocs.loads() always reads text)")
-        hint_sv = ("" if name else " (en str läses som filnamn om den inte är JSON/YAML-text, som börjar "
-                   "med '{' eller har en radbrytning; sipdocs.loads() läser alltid text)")
+        hint = phrase("input.str_hint")
+        reason = exc.strerror or type(exc).__name__
         if isinstance(exc, FileNotFoundError) or exc.errno == errno.ENAMETOOLONG:
-            problem = (f"No such input file{': ' + name if name else ''}{hint_en}",
-                       f"Filen finns inte{': ' + name if name else ''}{hint_sv}", "input.not_found")
+            problem = ("input.not_found", {"file": name}) if name else ("input.not_found#str", {"hint": hint})
         else:
-            reason = exc.strerror or type(exc).__name__
-            problem = (f"Cannot read {name or 'the input file'}: {reason}{hint_en}",
-                       f"Kan inte läsa {name or 'indatafilen'}: {reason}{hint_sv}", "input.unreadable")
+            problem = (("input.unreadable#os", {"file": name, "reason": reason}) if name
+                       else ("input.unreadable#os_str", {"reason": reason, "hint": hint}))
     if problem is not None:
-        _fail(*problem, cause=cause, debug=debug)
+        _fail(problem[0], cause=cause, debug=debug, **problem[1])
     return _parse_bytes(raw, name, debug=debug)
 
 
@@ -161,8 +158,7 @@ def _read_stream(stream: Any, *, debug: bool) -> dict[str, Any]:
     except (OSError, ValueError) as exc:  # closed or unreadable stream
         cause = exc
     if cause is not None:
-        _fail(f"Cannot read {name or 'the file object'}", f"Kan inte läsa {name or 'filobjektet'}",
-              "input.unreadable", cause=cause, debug=debug)
+        _fail("input.unreadable#stream", cause=cause, debug=debug, source=_the(name, "word.the_file_object"))
     if isinstance(content, str):
         if len(content) > MAX_INPUT_BYTES:
             _too_large(name)
@@ -173,8 +169,7 @@ def _read_stream(stream: Any, *, debug: bool) -> dict[str, Any]:
 
 
 def _too_large(name: str) -> NoReturn:
-    en, sv = _the(name)
-    _fail(f"{en} is larger than 20 MB", f"{sv} är större än 20 MB", "input.too_large", cause=None, debug=False)
+    _fail("input.too_large", cause=None, debug=False, subject=_the(name))
 
 
 # --- parsing --------------------------------------------------------------------------------------
@@ -188,8 +183,7 @@ def _parse_bytes(raw: bytes, name: str, *, debug: bool) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         cause = exc
     if cause is not None:
-        en, sv = _the(name)
-        _fail(f"{en} is not UTF-8 text", f"{sv} är inte UTF-8-text", "input.unreadable", cause=cause, debug=debug)
+        _fail("input.unreadable#utf8", cause=cause, debug=debug, subject=_the(name))
     return _parse_text(text, name, debug=debug)
 
 
@@ -199,18 +193,16 @@ def _parse_text(text: str, name: str, *, debug: bool) -> dict[str, Any]:
     if len(text) > MAX_INPUT_BYTES:
         _too_large(name)
     text = text.removeprefix("\ufeff")
-    en, sv = _the(name)
+    subject = _the(name)
     if not text.strip():
-        _fail(f"{en} is empty", f"{sv} är tom" if name else "Texten är tom", "input.unreadable",
-              cause=None, debug=debug)
+        _fail("input.unreadable#empty", cause=None, debug=debug, subject=_the(name, "word.the_text"))
     json_error: ValueError | None = None
     try:
         data = json.loads(text)
     except ValueError as exc:  # JSONDecodeError, or a RecursionError-free "too deep" ValueError
         json_error = exc
     except RecursionError:
-        _fail(f"{en} is nested too deeply", f"{sv if name else 'Texten'} är för djupt nästlad", "input.unreadable",
-              cause=None, debug=debug)
+        _fail("input.unreadable#too_deep", cause=None, debug=debug, subject=_the(name, "word.the_text"))
     if json_error is not None:
         line = getattr(json_error, "lineno", None)
         column = getattr(json_error, "colno", None)
@@ -221,16 +213,12 @@ def _parse_text(text: str, name: str, *, debug: bool) -> dict[str, Any]:
                 json_error = None
         if json_error is not None:
             if text.lstrip()[:1] in ("{", "[") or name.lower().endswith(".json"):
-                _fail(f"{en} is not valid JSON (line {line}, column {column})",
-                      f"{sv} är inte giltig JSON (rad {line}, kolumn {column})", "input.unreadable",
-                      cause=json_error, debug=debug, details={"line": line, "column": column})
-            where_en = f" (line {yaml_line})" if yaml_line else ""
-            where_sv = f" (rad {yaml_line})" if yaml_line else ""
-            _fail(f"{en} is not valid JSON or YAML{where_en}", f"{sv} är inte giltig JSON eller YAML{where_sv}",
-                  "input.unreadable", cause=json_error, debug=debug, details={"line": yaml_line})
+                _fail("input.unreadable#json", cause=json_error, debug=debug, details={"line": line, "column": column},
+                      subject=subject, line=line, column=column)
+            _fail("input.unreadable#yaml_line" if yaml_line else "input.unreadable#yaml", cause=json_error,
+                  debug=debug, details={"line": yaml_line}, subject=subject, line=yaml_line)
     if not isinstance(data, dict):
-        _fail(f"{en} must hold one JSON object", f"{sv} måste innehålla ett JSON-objekt", "input.not_an_object",
-              cause=None, debug=debug)
+        _fail("input.not_an_object", cause=None, debug=debug, subject=subject)
     return data
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .catalogue import both
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -18,12 +20,8 @@ class Kind:
 KINDS: dict[str, Kind] = {
     k.id: k
     for k in (
-        Kind("invitation", "Kallelse till SIP-möte", "Invitation to a SIP meeting"),
-        Kind("consent", "Samtycke till SIP och informationsutbyte", "Consent to SIP and information exchange"),
-        Kind("plan", "Samordnad individuell plan (SIP)", "Coordinated individual plan (SIP)"),
-        Kind("followup", "Uppföljning av SIP", "SIP follow-up"),
-        Kind("closure", "Avslut av SIP", "Closure of SIP"),
-        Kind("intake_note", "Inkommande information", "Incoming information (social services note)"),
+        Kind(kind_id, *both(f"kind.{kind_id}"))  # the names are in the catalogue (sipdocs.catalogue)
+        for kind_id in ("invitation", "consent", "plan", "followup", "closure", "intake_note")
     )
 }
 

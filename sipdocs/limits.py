@@ -24,11 +24,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def on_alarm(signum: int, frame: Any) -> None:
-        raise RenderError(
-            f"Rendering took longer than {seconds:g} s and was stopped",
-            message_sv=f"Renderingen tog längre tid än {seconds:g} s och stoppades",
-            code="render.timeout", details={"limit_seconds": seconds},
-        )
+        raise RenderError.from_code("render.timeout", seconds=seconds, details={"limit_seconds": seconds})
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)

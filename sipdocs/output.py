@@ -46,22 +46,15 @@ def format_name(pattern: str, fields: Mapping[str, str | None]) -> str:
     try:
         name = pattern.format_map(safe)
     except (KeyError, IndexError, ValueError) as exc:
-        raise OutputError(
-            f"Bad name pattern {pattern!r}; fields: {', '.join(sorted(fields))}",
-            message_sv=f"Felaktigt namnmönster {pattern!r}; fält: {', '.join(sorted(fields))}",
-            code="output.bad_pattern",
-        ) from exc
+        raise OutputError.from_code("output.bad_pattern", pattern=pattern, fields=", ".join(sorted(fields))) from exc
     return sanitize_name(name)
 
 
 def exists_error(paths: list[Path]) -> OutputExistsError:
     """``output.exists`` naming the files (their names only) that are in the way."""
     names = ", ".join(p.name for p in paths)
-    return OutputExistsError(
-        f"{names} exists already; nothing was written (use --force to overwrite)",
-        message_sv=f"{names} finns redan; inget skrevs (använd --force för att skriva över)",
-        details={"file": paths[0].name, "files": [p.name for p in paths]},
-    )
+    return OutputExistsError.from_code("output.exists", names=names,
+                                       details={"file": paths[0].name, "files": [p.name for p in paths]})
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
@@ -119,13 +112,8 @@ def _fsync_dir(folder: Path) -> None:
 def map_os_error(exc: OSError, target: Path) -> OutputError:
     """The :class:`OutputError` (disk full, read-only, other) for a failed write of ``target``."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return OutputError(f"The disk is full; {target.name} was not written",
-                           message_sv=f"Disken är full; {target.name} skrevs inte",
-                           code="output.disk_full", details={"file": target.name})
+        return OutputError.from_code("output.disk_full", file=target.name, details={"file": target.name})
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError(f"Cannot write to {target.parent} (read-only or no permission)",
-                           message_sv=f"Kan inte skriva i {target.parent} (skrivskyddad eller saknar behörighet)",
-                           code="output.read_only", details={"folder": str(target.parent)})
-    return OutputError(f"Could not write {target.name}: {exc.strerror}",
-                       message_sv=f"Kunde inte skriva {target.name}: {exc.strerror}",
-                       code="output.write_failed", details={"file": target.name})
+        return OutputError.from_code("output.read_only", folder=target.parent, details={"folder": str(target.parent)})
+    return OutputError.from_code("output.write_failed", file=target.name, reason=exc.strerror,
+                                 details={"file": target.name})

@@ -117,12 +117,8 @@ class Pack:
             candidate = (root / relative).resolve()
             if candidate.is_file() and candidate.is_relative_to(root):
                 return candidate
-        raise PackError(
-            f"Pack '{self.id}' has no file {relative!r}",
-            message_sv=f"Paketet '{self.id}' saknar filen {relative!r}",
-            code="pack.file_missing",
-            details={"pack": self.id, "file": relative},
-        )
+        raise PackError.from_code("pack.file_missing", pack=self.id, file=relative,
+                                  details={"pack": self.id, "file": relative})
 
     def own_template(self, kind: str, fmt: str) -> Path | None:
         """The template file a pack in the chain ships for ``kind`` in ``fmt`` (``"docx"`` or
@@ -169,12 +165,8 @@ class Pack:
                     found = True
                     merged = _deep_merge(merged, _read_toml(path))
             if not found:
-                raise PackError(
-                    f"Pack '{self.id}' has no texts for language {lang!r} (has: {', '.join(self.languages)})",
-                    message_sv=f"Paketet '{self.id}' saknar texter för språket {lang!r} (finns: {', '.join(self.languages)})",
-                    code="pack.language_missing",
-                    details={"pack": self.id, "lang": lang},
-                )
+                raise PackError.from_code("pack.language_missing", pack=self.id, lang=lang,
+                                          known=", ".join(self.languages), details={"pack": self.id, "lang": lang})
             self._catalogues[lang] = merged
         return self._catalogues[lang]
 
@@ -186,12 +178,7 @@ class Pack:
             end = date.fromisoformat(ref["until"]) if ref.get("until") else None
             if start <= on and (end is None or on <= end):
                 return str(ref[key])
-        raise PackError(
-            f"Pack '{self.id}' has no legal reference for the document date",
-            message_sv=f"Paketet '{self.id}' saknar lagrum för dokumentets datum",
-            code="pack.legal_ref_missing",
-            details={"pack": self.id},
-        )
+        raise PackError.from_code("pack.legal_ref_missing", pack=self.id, details={"pack": self.id})
 
     def issuers(self, lang: str = "sv") -> tuple[str, ...]:
         key = "name_en" if lang.startswith("en") else "name"
@@ -223,12 +210,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PackError(
-            f"Cannot read {path.name}: {exc}",
-            message_sv=f"Kan inte läsa {path.name}: {exc}",
-            code="pack.invalid",
-            details={"file": str(path)},
-        ) from exc
+        raise PackError.from_code("pack.invalid#unreadable", file=path.name, reason=exc,
+                                  details={"file": str(path)}) from exc
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -265,12 +248,7 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
                 return folder.resolve()
             if (folder / name / MANIFEST).is_file():
                 return (folder / name).resolve()
-    raise PackError(
-        f"Unknown template pack {name!r}; see 'sipdocs forms list'",
-        message_sv=f"Okänt mallpaket {name!r}; se 'sipdocs forms list'",
-        code="pack.not_found",
-        details={"pack": name},
-    )
+    raise PackError.from_code("pack.not_found", pack=name, details={"pack": name})
 
 
 def load_pack(name_or_path: "str | os.PathLike[str] | Pack | None" = None) -> Pack:
@@ -299,9 +277,7 @@ def _load_cached(path: Path, _env: str, _stamp: tuple[int, ...]) -> Pack:
     current: Path | None = path
     while current is not None:
         if current in chain:
-            raise PackError(f"Pack inheritance loops at {current.name}",
-                            message_sv=f"Paketens arv går i cirkel vid {current.name}",
-                            code="pack.extends_loop", details={"pack": current.name})
+            raise PackError.from_code("pack.extends_loop", pack=current.name, details={"pack": current.name})
         manifest = _read_toml(current / MANIFEST)
         if not current.is_relative_to(forms_dir().resolve()):
             # Bundled manifests are checked by the test suite and `sipdocs forms check`;
@@ -339,10 +315,8 @@ def _check_manifest(manifest: dict[str, Any], path: Path) -> None:
     errors = sorted(validator("pack").iter_errors(manifest), key=lambda e: list(e.absolute_path))
     if errors:
         where = "/" + "/".join(str(p) for p in errors[0].absolute_path)
-        raise PackError(
-            f"Invalid manifest in pack folder '{path.name}': {errors[0].message} (at {where})",
-            message_sv=f"Ogiltigt manifest i paketmappen '{path.name}': {errors[0].message} (vid {where})",
-            code="pack.invalid",
+        raise PackError.from_code(
+            "pack.invalid", folder=path.name, reason=errors[0].message, where=where,
             pointer=where,
             details={"pack": path.name, "problems": len(errors)},
         )

@@ -37,16 +37,9 @@ def resolve_variant(variant: str | None, *, encrypted: bool) -> str:
     if variant in (None, AUTO):
         return UA if encrypted else UA_AND_A
     if variant not in VARIANTS:
-        raise RenderError(f"Unknown PDF variant {variant!r} (known: {', '.join(CHOICES)})",
-                          message_sv=f"Okänd PDF-variant {variant!r} (finns: {', '.join(CHOICES)})",
-                          code="render.unknown_variant")
+        raise RenderError.from_code("render.unknown_variant", variant=variant, known=", ".join(CHOICES))
     if encrypted and variant == UA_AND_A:
-        raise PostprocessError(
-            "PDF/A forbids encryption: an encrypted PDF can be pdf/ua-1 (accessible, the default "
-            "with a password) or plain",
-            message_sv="PDF/A tillåter inte kryptering: en krypterad PDF kan vara pdf/ua-1 (tillgänglig, "
-                       "standard med lösenord) eller plain",
-            code="pdf.encrypt_conflicts_pdfa")
+        raise PostprocessError.from_code("pdf.encrypt_conflicts_pdfa")
     return variant
 
 

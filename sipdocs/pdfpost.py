@@ -50,7 +50,7 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
     :param title: the packet's document title (metadata; never a child's name).
     """
     if not items:
-        raise PostprocessError("Nothing to merge", message_sv="Inget att slå ihop", code="pdf.merge_empty")
+        raise PostprocessError.from_code("pdf.merge_empty")
     try:
         out = pikepdf.new()
         sources = [pikepdf.open(io.BytesIO(data)) for _, data in items]
@@ -119,8 +119,7 @@ def merge_pdfs(items: Sequence[tuple[str, bytes]], *, title: str = "SIP – doku
                 outline.root.append(top)
         return _save_unambiguous(out, min_version=max(src.pdf_version for src in sources))
     except pikepdf.PdfError as exc:
-        raise PostprocessError("Could not merge the PDF files", message_sv="Kunde inte slå ihop PDF-filerna",
-                               code="pdf.merge_failed") from exc
+        raise PostprocessError.from_code("pdf.merge_failed") from exc
 
 
 def _save_unambiguous(out: pikepdf.Pdf, min_version: str) -> bytes:
@@ -325,14 +324,9 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
         ``pdf.password_missing`` for an empty password, or ``pdf.encrypt_failed``.
     """
     if not password:
-        raise PostprocessError("An empty password is not allowed", message_sv="Ett tomt lösenord är inte tillåtet",
-                               code="pdf.password_missing")
+        raise PostprocessError.from_code("pdf.password_missing")
     if is_pdfa(pdf):
-        raise PostprocessError(
-            "PDF/A forbids encryption: render with the pdf/ua-1 variant (the default when encrypting) to encrypt",
-            message_sv="PDF/A tillåter inte kryptering: rendera med varianten pdf/ua-1 (standard vid kryptering) "
-                       "för att kryptera",
-            code="pdf.encrypt_conflicts_pdfa")
+        raise PostprocessError.from_code("pdf.encrypt_conflicts_pdfa")
     from pypdf import PdfReader, PdfWriter  # start-up: pypdf (~80 ms) loads only when a PDF is encrypted
     from pypdf.constants import UserAccessPermissions
     from pypdf.errors import DependencyError, PyPdfError
@@ -345,10 +339,7 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
         buf = io.BytesIO()
         writer.write(buf)
     except DependencyError as exc:
-        raise PostprocessError("AES encryption needs the 'cryptography' package",
-                               message_sv="AES-kryptering kräver paketet 'cryptography'",
-                               code="pdf.encrypt_failed") from exc
+        raise PostprocessError.from_code("pdf.encrypt_failed#aes") from exc
     except PyPdfError as exc:
-        raise PostprocessError("Could not encrypt the PDF", message_sv="Kunde inte kryptera PDF-filen",
-                               code="pdf.encrypt_failed") from exc
+        raise PostprocessError.from_code("pdf.encrypt_failed") from exc
     return buf.getvalue()

@@ -60,9 +60,7 @@ def prefill(kind: str, *documents: Document) -> dict[str, Any]:
     :raises InputError: ``kind`` is unknown (``input.unknown_kind``) or a document cannot be read.
     """
     if kind not in KIND_IDS:
-        raise InputError(f"Unknown document kind; allowed: {', '.join(KIND_IDS)}",
-                         message_sv=f"Okänd dokumenttyp; tillåtna: {', '.join(KIND_IDS)}",
-                         code="input.unknown_kind")
+        raise InputError.from_code("input.unknown_kind", allowed=", ".join(KIND_IDS))
 
     by_kind: dict[str, dict[str, Any]] = {}
     for document in documents:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
+from .catalogue import phrase
 from .derive import Derived, date_at
 from .domain import PROTECTED_CONTACT_FIELDS, is_protected
 from .errors import InternalError, Issue, Level, SipdocsError, join_pointer
@@ -101,7 +102,7 @@ def run_rules(check: Check) -> list[Issue]:
         except SipdocsError:
             raise
         except Exception as exc:  # noqa: BLE001 - a rule's bug becomes one stable error
-            raise InternalError.bug_in(f"the rule {entry.id}", f"regeln {entry.id}", exc,
+            raise InternalError.bug_in(phrase("part.rule", rule=entry.id), exc,
                                        code="internal.rule_failed", rule=entry.id) from (exc if check.debug else None)
     return issues
 

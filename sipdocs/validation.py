@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from .catalogue import phrase
 from .derive import Derived, derive
 from .errors import InternalError, InvalidInputError, Issue, join_pointer
 from .kinds import KIND_IDS
@@ -125,8 +126,8 @@ def _schema_issues(kind: str, data: dict[str, Any], debug: bool, vocab: Vocabula
                     guess = suggest_property(name, allowed)
                     issues.append(make_issue(
                         "schema.additional_property", join_pointer(*path, name), "error", value=name, debug=debug,
-                        suggestion_sv=f"menade du ”{guess}”?" if guess else "kontrollera stavningen",
-                        suggestion_en=f"did you mean '{guess}'?" if guess else "check the spelling"))
+                        suggestion=(phrase("hint.did_you_mean", guess=guess) if guess
+                                    else phrase("hint.check_spelling"))))
             continue
         words: tuple[str, str] | None = None
         if keyword == "type":
@@ -216,7 +217,7 @@ def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = No
     try:
         derived = derive(normalized, pack_obj)
     except Exception as exc:  # noqa: BLE001 - a bug in a derivation becomes one stable error
-        raise InternalError.bug_in("deriving values", "härledningen av värden", exc,
+        raise InternalError.bug_in(phrase("part.derive"), exc,
                                    code="internal.derive_failed") from (exc if debug else None)
     issues.extend(run_rules(Check(kind=found, data=normalized, pack=pack_obj, derived=derived,
                                   debug=debug, original=data)))

@@ -28,7 +28,8 @@ PACKAGE = REPO / "sipdocs"
 # Bottom to top. A module may import modules of its own layer and of the layers below it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation: errors, messages, kinds, value objects, utilities", (
-        "sipdocs._version", "sipdocs.errors", "sipdocs.exit_codes", "sipdocs.messages", "sipdocs.kinds",
+        "sipdocs._version", "sipdocs.catalogue", "sipdocs.catalogue.*", "sipdocs.errors", "sipdocs.exit_codes",
+        "sipdocs.messages", "sipdocs.kinds",
         "sipdocs.resources", "sipdocs.domain", "sipdocs.idnumbers", "sipdocs.images", "sipdocs.qr",
         "sipdocs.limits", "sipdocs.archive", "sipdocs.templating", "sipdocs.pdf_variants")),
     ("inputs, schemas and packs", (

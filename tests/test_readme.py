@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+from sipdocs.catalogue import ERRORS, code_of
+
 from .conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -18,9 +20,10 @@ def test_issue_code_table_is_generated_from_the_catalogue():
 
 def test_every_error_code_raised_in_the_package_is_documented():
     codes = set()
-    pattern = re.compile(r'(?:code=|code = |_err\(|_blocked\()\s*"([a-z_]+\.[a-z_]+)"')
+    pattern = re.compile(r'(?:code=|code = |_err\(|_blocked\(|from_code\()\s*"([a-z_]+\.[a-z_]+)(?:#[a-z_]+)?"')
     for path in (REPO / "sipdocs").rglob("*.py"):
         codes.update(pattern.findall(path.read_text(encoding="utf-8")))
+    codes.update(code_of(key) for key in ERRORS)  # every error message of the catalogue
     assert len(codes) > 30
     assert sorted(c for c in codes if f"`{c}`" not in README) == []
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any, Mapping, Protocol
 
+from ..catalogue import phrase
 from ..errors import RenderError, TemplateSecurityError
 from ..packs import Pack
 
@@ -125,9 +126,9 @@ def output_format(name: str) -> OutputFormat:
 def unknown_formats(names: list[str]) -> RenderError:
     """The error for output format names that are not registered (or for none at all)."""
     known = ", ".join(FORMATS)
-    return RenderError(f"Unknown output format(s): {', '.join(map(repr, names)) or '(none)'} (known: {known})",
-                       message_sv=f"Okänt utdataformat: {', '.join(map(repr, names)) or '(inget)'} (finns: {known})",
-                       code="render.unknown_format")
+    return RenderError.from_code("render.unknown_format",
+                                 names=", ".join(map(repr, names)) or phrase("word.none_neuter"),
+                                 known=known)
 
 
 def create_backend(fmt: str, options: RenderOptions) -> Backend:
@@ -147,9 +148,7 @@ def create_backend(fmt: str, options: RenderOptions) -> Backend:
         if available is None or available(options):
             backend: Backend = factory(options)
             return backend
-    raise RenderError(f"No engine of the output format {fmt!r} can render with these options",
-                      message_sv=f"Ingen motor för utdataformatet {fmt!r} kan rendera med de här inställningarna",
-                      code="render.unknown_format")
+    raise RenderError.from_code("render.unknown_format#engine", format=fmt)
 
 
 # --- template errors ----------------------------------------------------------------------------
@@ -161,31 +160,17 @@ def map_template_error(exc: Exception, template: str, part: str | None) -> Excep
 
     where = template + (f" ({part})" if part else "")
     if isinstance(exc, SecurityError):
-        return TemplateSecurityError(
-            f"The template {where} tried something the sandbox forbids: {exc}",
-            message_sv=f"Mallen {where} försökte göra något som sandlådan förbjuder: {exc}",
-            code="render.security", details={"template": template, "part": part},
-        )
+        return TemplateSecurityError.from_code("render.security", template=where, reason=exc,
+                                               details={"template": template, "part": part})
     if isinstance(exc, UndefinedError):
         variable = _undefined_name(str(exc))
-        return RenderError(
-            f"The template {where} uses {variable!r}, which the context does not provide",
-            message_sv=f"Mallen {where} använder {variable!r} som inte finns i underlaget",
-            code="render.undefined_variable",
-            details={"template": template, "part": part, "variable": variable},
-        )
+        return RenderError.from_code("render.undefined_variable", template=where, variable=variable,
+                                     details={"template": template, "part": part, "variable": variable})
     if isinstance(exc, TemplateSyntaxError):
-        return RenderError(
-            f"Syntax error in the template {where}, line {exc.lineno}: {exc.message}",
-            message_sv=f"Syntaxfel i mallen {where}, rad {exc.lineno}: {exc.message}",
-            code="render.template_syntax",
-            details={"template": template, "part": part, "line": exc.lineno},
-        )
-    return RenderError(
-        f"The template {where} failed: {type(exc).__name__}",
-        message_sv=f"Mallen {where} misslyckades: {type(exc).__name__}",
-        code="render.failed", details={"template": template, "part": part},
-    )
+        return RenderError.from_code("render.template_syntax", template=where, line=exc.lineno, reason=exc.message,
+                                     details={"template": template, "part": part, "line": exc.lineno})
+    return RenderError.from_code("render.failed#template", template=where, kind=type(exc).__name__,
+                                 details={"template": template, "part": part})
 
 
 def _undefined_name(message: str) -> str:

@@ -80,11 +80,8 @@ def check_package(data: bytes, template: str) -> None:
                 if name.endswith((".xml", ".rels")):
                     etree.fromstring(zf.read(name), _STRICT)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as exc:
-        raise RenderError(
-            f"The rendered Word file from {template} is damaged and was not written ({exc.__class__.__name__})",
-            message_sv=f"Word-filen från {template} blev skadad och skrevs inte ({exc.__class__.__name__})",
-            code="render.corrupt_output", details={"template": template},
-        ) from exc
+        raise RenderError.from_code("render.corrupt_output", template=template, kind=exc.__class__.__name__,
+                                    details={"template": template}) from exc
 
 
 # --- the reference engine ---------------------------------------------------------------------------

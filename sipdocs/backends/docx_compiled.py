@@ -261,11 +261,8 @@ def _check_xml(xml: str, template: str, part: str) -> None:
 
 
 def _corrupt(template: str, part: str) -> RenderError:
-    return RenderError(
-        f"The rendered Word part {part} from {template} is not well-formed XML and was not written",
-        message_sv=f"Word-delen {part} från {template} blev inte giltig XML och skrevs inte",
-        code="render.corrupt_output", details={"template": template, "part": part},
-    )
+    return RenderError.from_code("render.corrupt_output#part", part=part, template=template,
+                                 details={"template": template, "part": part})
 
 
 # --- a minimal deterministic zip reader/writer ----------------------------------------------------

@@ -53,6 +53,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader
 from jinja2.exceptions import TemplateError, TemplateNotFound
 
 from .._version import version
+from ..catalogue import phrase
 from ..errors import BackendUnavailableError, RenderError
 from ..kinds import KIND_IDS
 from ..layout.build import base_template, html_template
@@ -91,7 +92,7 @@ def warn_if_no_hb_subset() -> None:
 class ResourceBlocked(Exception):
     """Raised inside the fetcher; carries only the URL scheme (URLs may hold personal data)."""
 
-    def __init__(self, scheme: str, reason: str) -> None:
+    def __init__(self, scheme: str, reason: str) -> None:  # reason: a catalogue phrase key
         super().__init__(scheme, reason)
         self.scheme = scheme
         self.reason = reason
@@ -123,9 +124,9 @@ def _fetcher_class() -> type:
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path.is_relative_to(root) for root in self.canonical) and path.is_file():
                     return URLFetcherResponse(url, body=path.read_bytes(), headers={})
-                self.blocked = ResourceBlocked("file", "outside the template pack")
+                self.blocked = ResourceBlocked("file", "render.blocked.outside_pack")
             else:
-                self.blocked = ResourceBlocked(scheme or "?", "only data: and pack files are allowed")
+                self.blocked = ResourceBlocked(scheme or "?", "render.blocked.pack_only")
             raise FatalURLFetchingError(f"blocked resource ({self.blocked.scheme}:)")
 
     return PackFetcher
@@ -140,10 +141,7 @@ class PdfBackend:
             import weasyprint  # noqa: F401  # start-up: WeasyPrint (~0.5 s) loads with the first PDF
             from weasyprint.text.fonts import FontConfiguration
         except (ImportError, OSError) as exc:
-            raise BackendUnavailableError(
-                "WeasyPrint cannot load; install the Pango libraries (libpango-1.0-0, libpangoft2-1.0-0)",
-                message_sv="WeasyPrint kan inte laddas; installera Pango-biblioteken (libpango-1.0-0, libpangoft2-1.0-0)",
-            ) from exc
+            raise BackendUnavailableError.from_code("render.backend_unavailable") from exc
         warn_if_no_hb_subset()
         self.options = options
         self.font_config = FontConfiguration()
@@ -206,9 +204,8 @@ class PdfBackend:
             template = env.get_template(name)
             return str(template.render(job.context))
         except TemplateNotFound as exc:
-            raise RenderError(f"Pack '{job.pack.id}' has no HTML template {exc.name!r}",
-                              message_sv=f"Paketet '{job.pack.id}' saknar HTML-mallen {exc.name!r}",
-                              code="pack.file_missing", details={"pack": job.pack.id}) from exc
+            raise RenderError.from_code("pack.file_missing#html", pack=job.pack.id, template=exc.name,
+                                        details={"pack": job.pack.id}) from exc
         except TemplateError as exc:
             raise map_template_error(exc, f"{job.pack.id}/{name}", getattr(exc, "name", None)) from exc
 
@@ -478,12 +475,7 @@ def _drop_attachments(document: Any) -> None:
 def _blocked(fetcher: Any, job: RenderJob) -> RenderError:
     blocked = getattr(fetcher, "blocked", None)
     scheme = blocked.scheme if blocked else "?"
-    reason = blocked.reason if blocked else "only data: and pack files are allowed"
-    return RenderError(
-        f"The template of pack '{job.pack.id}' refers to a resource that is not allowed "
-        f"({scheme}: {reason}); nothing was fetched",
-        message_sv=f"Mallen i paketet '{job.pack.id}' hänvisar till en resurs som inte är tillåten "
-                   f"({scheme}: bara data: och paketets egna filer); inget hämtades",
-        code="render.resource_blocked", details={"pack": job.pack.id, "scheme": scheme},
-    )
+    reason = blocked.reason if blocked else "render.blocked.pack_only"
+    return RenderError.from_code("render.resource_blocked", pack=job.pack.id, scheme=scheme, reason=phrase(reason),
+                                 details={"pack": job.pack.id, "scheme": scheme})
 

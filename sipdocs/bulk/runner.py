@@ -36,6 +36,7 @@ from typing import Any, Iterator
 
 from .. import api
 from ..archive import deterministic_zip
+from ..catalogue import phrase
 from ..errors import InvalidInputError, Issue, OutputError, SipdocsError
 from ..exit_codes import EXIT_OK, EXIT_ROWS_FAILED
 from ..kinds import KIND_IDS
@@ -234,8 +235,8 @@ class BulkRun:
         titles = ", ".join(spec.title for spec in missing)
         companion = companion_path(self.sheet_path).name if self.sheet_path.suffix.lower() == ".csv" else None
         issue = make_issue("sheet.lists_missing", "", "warning", lists=titles,
-                           where_sv=f"i filen {companion} bredvid" if companion else "på bladet Listor",
-                           where_en=f"in the file {companion} beside it" if companion else "on the sheet Listor")
+                           where=phrase("where.companion_file", file=companion) if companion
+                           else phrase("where.lists_sheet"))
         return [issue]
 
     # -- names -------------------------------------------------------------------------------------

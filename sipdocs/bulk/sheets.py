@@ -29,6 +29,7 @@ from xml.etree.ElementTree import iterparse
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ..catalogue import phrase
 from ..errors import SheetError
 from .template import companion_path
 
@@ -57,8 +58,9 @@ class Workbook:
     date1904: bool = False
 
 
-def _err(code: str, en: str, sv: str, **details: Any) -> SheetError:
-    return SheetError(en, message_sv=sv, code=code, details=details)
+def _err(key: str, details: dict[str, Any] | None = None, **params: Any) -> SheetError:
+    """The :class:`SheetError` with the catalogue's message ``key`` (:mod:`sipdocs.catalogue`)."""
+    return SheetError.from_code(key, details=details, **params)
 
 
 def read_workbook(path: str | os.PathLike[str], *, encoding: str | None = None, delimiter: str | None = None,
@@ -67,7 +69,7 @@ def read_workbook(path: str | os.PathLike[str], *, encoding: str | None = None, 
     ``lists``, or — for ``NAME.csv`` — the companion ``NAME.listor.csv`` when it exists."""
     path = Path(path)
     if not path.is_file():
-        raise _err("sheet.not_found", f"No such spreadsheet: {path}", f"Kalkylbladet finns inte: {path}")
+        raise _err("sheet.not_found", path=path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         main = read_csv(path, encoding=encoding, delimiter=delimiter)
@@ -75,8 +77,7 @@ def read_workbook(path: str | os.PathLike[str], *, encoding: str | None = None, 
     elif suffix in (".xlsx", ".xlsm", ".ods"):
         book = read_spreadsheet(path, sheet=sheet)
     else:
-        raise _err("sheet.unsupported", f"Unsupported spreadsheet type {suffix or '(none)'}: use .csv, .xlsx or .ods",
-                   f"Filtypen {suffix or '(ingen)'} stöds inte: använd .csv, .xlsx eller .ods")
+        raise _err("sheet.unsupported", suffix=suffix or phrase("word.none"))
     if lists is None and book.lists is None and suffix in (".csv", ".txt", ".tsv"):
         # the companion file sheet-template writes beside a CSV: NAME.csv → NAME.listor.csv
 
@@ -131,8 +132,7 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
     try:
         text = raw.decode(codec)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise _err("sheet.encoding", f"{path.name} is not {reported} text", f"{path.name} är inte text i {reported}",
-                   encoding=reported) from exc
+        raise _err("sheet.encoding", {"encoding": reported}, file=path.name, encoding=reported) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
     delim = delimiter or detect_delimiter(text)
@@ -140,10 +140,9 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
     try:
         all_rows = list(reader)
     except csv.Error as exc:
-        raise _err("sheet.unreadable", f"{path.name} is not valid CSV ({exc})", f"{path.name} är inte giltig CSV ({exc})") from exc
+        raise _err("sheet.unreadable#csv", file=path.name, reason=exc) from exc
     if len(all_rows) > MAX_ROWS + 1:
-        raise _err("sheet.too_large", f"{path.name} has more than {MAX_ROWS} rows", f"{path.name} har fler än {MAX_ROWS} rader",
-                   rows=len(all_rows))
+        raise _err("sheet.too_large#rows", {"rows": len(all_rows)}, file=path.name, limit=MAX_ROWS)
     table = _table(path.stem, all_rows)
     names = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabb"}
     table.info.update(encoding=reported, delimiter=names.get(delim, delim))
@@ -152,11 +151,10 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
 
 def _table(name: str, rows: list[list[Any]]) -> Table:
     if not rows:
-        raise _err("sheet.empty", f"The sheet {name!r} is empty", f"Bladet {name!r} är tomt")
+        raise _err("sheet.empty", sheet=name)
     width = max(len(r) for r in rows)
     if width > MAX_COLUMNS:
-        raise _err("sheet.too_large", f"The sheet {name!r} has more than {MAX_COLUMNS} columns",
-                   f"Bladet {name!r} har fler än {MAX_COLUMNS} kolumner", columns=width)
+        raise _err("sheet.too_large#columns", {"columns": width}, sheet=name, limit=MAX_COLUMNS)
     headers = [str(h).strip() if h is not None else "" for h in rows[0]]
     body = []
     for number, row in enumerate(rows[1:], start=2):
@@ -192,8 +190,7 @@ def check_xlsx_dimensions(path: Path) -> bool:
                 if not re.match(r"xl/worksheets/sheet\d+\.xml$", info.filename):
                     continue
                 if info.file_size > MAX_XML_BYTES:
-                    raise _err("sheet.too_large", f"A worksheet in {path.name} is too large ({info.file_size} bytes)",
-                               f"Ett blad i {path.name} är för stort ({info.file_size} byte)")
+                    raise _err("sheet.too_large#worksheet", file=path.name, bytes=info.file_size)
                 with zf.open(info) as fh:
                     head = fh.read(4096).decode("utf-8", "replace")
                 m = re.search(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"', head)
@@ -202,18 +199,14 @@ def check_xlsx_dimensions(path: Path) -> bool:
                     col, row = _CELL_REF.match(last).groups()  # type: ignore[union-attr]
                     _check_size(path, int(row), _col_number(col))
     except zipfile.BadZipFile as exc:
-        raise _err("sheet.unreadable", f"{path.name} is not a valid XLSX file (damaged zip)",
-                   f"{path.name} är ingen giltig XLSX-fil (skadad zip)") from exc
+        raise _err("sheet.unreadable#xlsx", file=path.name) from exc
     return date1904
 
 
 def _check_size(path: Path, rows: int, cols: int) -> None:
     if rows > MAX_ROWS or cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
-        raise _err("sheet.too_large",
-                   f"{path.name} declares a sheet of {rows} rows × {cols} columns; the limit is "
-                   f"{MAX_ROWS} rows and {MAX_COLUMNS} columns",
-                   f"{path.name} anger ett blad med {rows} rader × {cols} kolumner; gränsen är "
-                   f"{MAX_ROWS} rader och {MAX_COLUMNS} kolumner", rows=rows, columns=cols)
+        raise _err("sheet.too_large#declared", {"rows": rows, "columns": cols}, file=path.name, rows=rows, columns=cols,
+                   max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
 
 
 def check_ods_dimensions(path: Path) -> None:
@@ -223,7 +216,7 @@ def check_ods_dimensions(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             info = zf.getinfo("content.xml")
             if info.file_size > MAX_XML_BYTES:
-                raise _err("sheet.too_large", f"{path.name} is too large", f"{path.name} är för stor")
+                raise _err("sheet.too_large#file", file=path.name)
             with zf.open(info) as fh:
                 rows = 0
                 for _event, el in iterparse(fh, events=("end",)):
@@ -240,11 +233,11 @@ def check_ods_dimensions(path: Path) -> None:
                     elif el.tag == f"{{{ns}}}table":
                         rows = 0
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise _err("sheet.unreadable", f"{path.name} is not a valid ODS file", f"{path.name} är ingen giltig ODS-fil") from exc
+        raise _err("sheet.unreadable#ods", file=path.name) from exc
     except SheetError:
         raise
     except Exception as exc:  # noqa: BLE001 - XML parse errors of a damaged file
-        raise _err("sheet.unreadable", f"{path.name} is not a valid ODS file", f"{path.name} är ingen giltig ODS-fil") from exc
+        raise _err("sheet.unreadable#ods", file=path.name) from exc
 
 
 def read_spreadsheet(path: Path, *, sheet: str | None = None) -> Workbook:
@@ -261,11 +254,10 @@ def read_spreadsheet(path: Path, *, sheet: str | None = None) -> Workbook:
         names, read = _openpyxl(path)
         engine = "openpyxl"
     if not names:
-        raise _err("sheet.empty", f"{path.name} has no sheets", f"{path.name} saknar blad")
+        raise _err("sheet.empty#no_sheets", file=path.name)
     main_name = sheet or next((n for n in names if n.casefold() not in LIST_SHEET_NAMES), names[0])
     if main_name not in names:
-        raise _err("sheet.not_found", f"{path.name} has no sheet {main_name!r} (has: {', '.join(names)})",
-                   f"{path.name} saknar bladet {main_name!r} (finns: {', '.join(names)})")
+        raise _err("sheet.not_found#sheet", file=path.name, sheet=main_name, known=", ".join(names))
     main = _table(main_name, read(main_name))
     list_name = next((n for n in names if n.casefold() in LIST_SHEET_NAMES and n != main_name), None)
     lists = _table(list_name, read(list_name)) if list_name else None
@@ -280,14 +272,13 @@ def _calamine(path: Path) -> tuple[list[str], Any]:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
     except (CalamineError, OSError, ValueError) as exc:
-        raise _err("sheet.unreadable", f"{path.name} cannot be read ({type(exc).__name__})",
-                   f"{path.name} kan inte läsas ({type(exc).__name__})") from exc
+        raise _err("sheet.unreadable#type", file=path.name, kind=type(exc).__name__) from exc
 
     def read(name: str) -> list[list[Any]]:
         try:
             return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as exc:
-            raise _err("sheet.unreadable", f"The sheet {name!r} cannot be read", f"Bladet {name!r} kan inte läsas") from exc
+            raise _err("sheet.unreadable#sheet", sheet=name) from exc
 
     return names, read
 
@@ -298,7 +289,7 @@ def _openpyxl(path: Path) -> tuple[list[str], Any]:
     try:
         wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
-        raise _err("sheet.unreadable", f"{path.name} cannot be read", f"{path.name} kan inte läsas") from exc
+        raise _err("sheet.unreadable#file", file=path.name) from exc
 
     def read(name: str) -> list[list[Any]]:
         return [list(r) for r in wb[name].iter_rows(values_only=True)]

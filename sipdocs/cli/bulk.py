@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import api
+from ..catalogue import MESSAGES
 from ..kinds import KINDS
 from .common import (EXIT_INTERRUPTED, EXIT_OK, EXIT_ROWS_FAILED, fast_paths_option, lang_option, messages_option,
-                     parse_formats, state, t)
+                     parse_formats, say, state)
 
 if TYPE_CHECKING:  # the bulk machinery loads only when a sheet is rendered
     from ..bulk.runner import RowOutcome
@@ -47,8 +48,8 @@ class _Progress:
         width = 30
         filled = int(width * self.done / self.total)
         bar = "█" * filled + "·" * (width - filled)
-        label = t(self.lang, "rader/s", "rows/s")
-        eta = t(self.lang, "kvar", "left")
+        label = say(self.lang, "cli.rows_per_second")
+        eta = say(self.lang, "cli.time_left")
         sys.stderr.write(f"\r{bar} {self.done}/{self.total}  {rate:5.1f} {label}  {eta} {left:4.0f} s ")
         sys.stderr.flush()
         self._drawn = True
@@ -68,32 +69,29 @@ class _Progress:
             sys.stderr.flush()
 
 
-_INFO_WORDS = {
-    "engine": ("läsare", "reader"), "sheet": ("blad", "sheet"), "list_sheet": ("listblad", "list sheet"),
-    "lists_file": ("listfil", "list file"), "encoding": ("teckenkodning", "encoding"),
-    "delimiter": ("avgränsare", "delimiter"),
-}
-
-
 def _describe_sheet(info: dict[str, Any], lang: str) -> str:
-    return ", ".join(f"{t(lang, *_INFO_WORDS.get(key, (key, key)))}: {value}" for key, value in info.items())
+    """``läsare: openpyxl, blad: Blad1``: what was read, each word from the catalogue (``cli.sheet.*``)."""
+    def word(key: str) -> str:
+        return say(lang, f"cli.sheet.{key}") if f"cli.sheet.{key}" in MESSAGES else key
+
+    return ", ".join(f"{word(key)}: {value}" for key, value in info.items())
 
 
 def _rows(n: int, lang: str) -> str:
-    return f"{n} " + t(lang, "rad" if n == 1 else "rader", "row" if n == 1 else "rows")
+    return say(lang, "cli.rows.one" if n == 1 else "cli.rows.many", count=n)
 
 
 def _row_line(outcome: "RowOutcome", lang: str) -> str:
     """``rad 5: Mötesdatum – Obligatoriskt fält saknas … (och 2 fel till)``: the first error of a
     failed row with its column, and how many more there are."""
     errors = [i for i in outcome.issues if i.is_error] or list(outcome.issues)
-    head = t(lang, f"rad {outcome.row}", f"row {outcome.row}")
+    head = say(lang, "cli.row", row=outcome.row)
     if not errors:
-        return f"{head}: {t(lang, 'kunde inte renderas', 'could not be rendered')}"
+        return f"{head}: {say(lang, 'cli.row_not_rendered')}"
     first = errors[0]
     where = f"{first.column} – " if first.column else ""
     more = len(errors) - 1
-    tail = t(lang, f" (och {more} fel till)", f" (and {more} more error{'s' if more > 1 else ''})") if more else ""
+    tail = " " + say(lang, "cli.more_errors.one" if more == 1 else "cli.more_errors.many", count=more) if more else ""
     return f"{head}: {where}{first.message(lang)}{tail}"
 
 
@@ -146,17 +144,16 @@ def bulk(sheet: str, kind: str, pack: str | None, doc_lang: str | None, to: str,
     lang = state().messages
     formats = parse_formats(to)
     if merge_pdf and "pdf" not in formats:
-        raise click.UsageError(t(lang, "--merge-pdf kräver pdf i --to.", "--merge-pdf needs pdf in --to."))
+        raise click.UsageError(say(lang, "cli.merge_needs_pdf"))
     run = run_bulk(sheet, kind, outdir=outdir, formats=formats, pack=pack, lang=doc_lang, jobs=jobs,
                    layout=layout, name_pattern=name_pattern, lists=lists, encoding=encoding, delimiter=delimiter,
                    sheet_name=sheet_name, resume=resume, dry_run=dry_run, fail_fast=fail_fast, force=force,
                    zip=make_zip, merge_pdf=merge_pdf, pdf_variant=pdf_variant, fast_paths=fast_paths)
     s = run.summary
-    click.echo(t(lang, f"Läste {_rows(s.rows, lang)} ({_describe_sheet(s.sheet, lang)})",
-                  f"Read {_rows(s.rows, lang)} ({_describe_sheet(s.sheet, lang)})"), err=True)
+    click.echo(say(lang, "cli.read_rows", rows=_rows(s.rows, lang), sheet=_describe_sheet(s.sheet, lang)), err=True)
     for issue in s.sheet_issues:
         where = f"{issue.column} – " if issue.column else ""
-        label = t(lang, "fel", "error") if issue.is_error else t(lang, "varning", "warning")
+        label = say(lang, "cli.error" if issue.is_error else "cli.warning")
         click.echo(f"{label}: {where}{issue.message(lang)}", err=True)
     progress = _Progress(s.rows, lang)
     warnings = sum(1 for i in s.sheet_issues if not i.is_error)
@@ -169,25 +166,20 @@ def bulk(sheet: str, kind: str, pack: str | None, doc_lang: str | None, to: str,
                 progress.line(_row_line(outcome, lang))
     except KeyboardInterrupt:
         progress.close()
-        click.echo(t(lang, "Avbrutet; färdiga rader är sparade (fortsätt med --resume).",
-                      "Interrupted; finished rows are kept (continue with --resume)."), err=True)
+        click.echo(say(lang, "cli.bulk_interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     progress.close()
     done = s.ok + s.skipped
-    what = t(lang, "kontrollerade", "checked") if dry_run else t(lang, "klara", "done")
-    line = t(lang, f"{done} av {_rows(s.rows, lang)} {what}, {s.failed} med fel",
-              f"{done} of {_rows(s.rows, lang)} {what}, {s.failed} with errors")
+    what = say(lang, "cli.checked" if dry_run else "cli.done")
+    line = say(lang, "cli.rows_summary", done=done, rows=_rows(s.rows, lang), what=what, failed=s.failed)
     if warnings:
-        line += ", " + t(lang, f"{warnings} varning{'ar' if warnings > 1 else ''}",
-                          f"{warnings} warning{'s' if warnings > 1 else ''}")
+        line += ", " + say(lang, "cli.warnings.one" if warnings == 1 else "cli.warnings.many", count=warnings)
     line += f" ({s.seconds:.1f} s)"
     if s.interrupted:
-        line += t(lang, "; stoppad vid första raden med fel (--fail-fast)",
-                   "; stopped at the first row with errors (--fail-fast)")
+        line += "; " + say(lang, "cli.stopped_fail_fast")
     click.echo(line)
     if (s.failed or warnings) and s.report_csv:
-        click.echo(t(lang, f"Alla fel och varningar per rad och kolumn: {s.report_csv}",
-                      f"Every error and warning by row and column: {s.report_csv}"))
+        click.echo(say(lang, "cli.report_csv", path=s.report_csv))
     for path in (s.report_json, s.manifest, s.zip, s.merged_pdf):
         if path:
             click.echo(str(path))

@@ -22,11 +22,12 @@ from typing import Any, Callable, TypeVar
 import click
 
 from ..api import FORMATS
+from ..catalogue import say  # what a command prints: say(lang, "cli.aborted"), from sipdocs.catalogue
 from ..errors import Issue
 from ..exit_codes import (EXIT_EXISTS, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_ROWS_FAILED,
                           EXIT_USAGE)
 
-__all__ = ["CliState", "state", "t", "message_language", "print_result", "parse_formats", "pdf_password",
+__all__ = ["CliState", "state", "say", "message_language", "print_result", "parse_formats", "pdf_password",
            "messages_option", "lang_option", "lang_alias_option", "fast_paths_option", "PASSWORD_ENV",
            "EXIT_OK", "EXIT_FAILURE", "EXIT_USAGE", "EXIT_INVALID", "EXIT_ROWS_FAILED", "EXIT_EXISTS",
            "EXIT_INTERRUPTED"]
@@ -62,11 +63,6 @@ def state() -> CliState:
     return click.get_current_context().ensure_object(CliState)
 
 
-def t(lang: str, sv: str, en: str) -> str:
-    """The Swedish or the English text, by ``lang``."""
-    return en if lang.startswith("en") else sv
-
-
 # --- options ------------------------------------------------------------------------------------
 
 def _set_messages(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -87,10 +83,7 @@ def _deprecated_lang(ctx: click.Context, _param: click.Parameter, value: str | N
     current = ctx.ensure_object(CliState)
     current.messages = value
     command = ctx.command_path.removeprefix(f"{ctx.find_root().info_name} ")
-    click.echo(t(value, f"sipdocs {command}: --lang är utfasat här, använd --messages {value} "
-                        "(--lang är dokumentets språk).",
-                 f"sipdocs {command}: --lang is deprecated here, use --messages {value} "
-                 "(--lang is the document language)."), err=True)
+    click.echo(say(value, "cli.lang_deprecated", command=command, value=value), err=True)
 
 
 def lang_alias_option(f: F) -> F:
@@ -130,9 +123,8 @@ def pdf_password(lang: str) -> str:
     if password:
         return password
     if not sys.stdin.isatty():
-        raise click.UsageError(t(lang, f"Sätt {PASSWORD_ENV} eller kör i en terminal för att ange lösenordet.",
-                                 f"Set {PASSWORD_ENV} or run in a terminal to type the password."))
-    return str(click.prompt(t(lang, "Lösenord för PDF", "PDF password"), hide_input=True,
+        raise click.UsageError(say(lang, "cli.password_needs_terminal", env=PASSWORD_ENV))
+    return str(click.prompt(say(lang, "cli.password_prompt"), hide_input=True,
                             confirmation_prompt=True))
 
 
@@ -144,14 +136,14 @@ def print_result(path: str, ok: bool, issues: tuple[Issue, ...], lang: str, debu
     n_err = sum(1 for i in issues if i.is_error)
     n_warn = len(issues) - n_err
     if ok:
-        status = t(lang, "giltig", "valid")
+        status = say(lang, "cli.valid")
     else:
-        status = t(lang, f"OGILTIG ({n_err} fel)", f"INVALID ({n_err} errors)")
+        status = say(lang, "cli.invalid", count=n_err)
     if n_warn:
-        status += t(lang, f", {n_warn} varning(ar)", f", {n_warn} warning(s)")
+        status += ", " + say(lang, "cli.warning_count", count=n_warn)
     click.echo(f"{path}: {status}", err=err)
     for issue in issues:
-        level = t(lang, "fel", "error") if issue.is_error else t(lang, "varning", "warning")
+        level = say(lang, "cli.error" if issue.is_error else "cli.warning")
         line = f"  {level:8} {issue.code:36} {issue.pointer or '/'}  {issue.message(lang)}"
         if debug and issue.value is not None:
             line += f"  [value: {issue.value!r}]"

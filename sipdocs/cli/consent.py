@@ -10,7 +10,7 @@ import click
 
 from .. import api
 from ..inputs import load_input
-from .common import EXIT_INVALID, EXIT_OK, PASSWORD_ENV, lang_alias_option, messages_option, print_result, state, t
+from .common import EXIT_INVALID, EXIT_OK, PASSWORD_ENV, lang_alias_option, messages_option, print_result, say, state
 
 __all__ = ["consent"]
 
@@ -49,11 +49,11 @@ def read(pdf: str, bases: tuple[str, ...], document: int | None, ask_password: b
     lang = state().messages
     password = os.environ.get(PASSWORD_ENV) or None
     if ask_password and not password:
-        password = click.prompt(t(lang, "Lösenord för PDF", "PDF password"), hide_input=True, err=True)
+        password = click.prompt(say(lang, "cli.password_prompt"), hide_input=True, err=True)
     inputs = [load_input(path) for path in bases]
     if document is not None or len(inputs) == 1:
         if len(inputs) > 1:
-            raise click.UsageError(t(lang, "Ange ett --input med --document.", "Give one --input with --document."))
+            raise click.UsageError(say(lang, "cli.one_input_with_document"))
         results = [api.read_consent(pdf, inputs[0] if inputs else None, password=password, document=document)]
     else:
         results = api.read_consents(pdf, inputs or None, password=password)
@@ -64,7 +64,7 @@ def read(pdf: str, bases: tuple[str, ...], document: int | None, ask_password: b
     else:
         click.echo(text)
     for result in results:
-        where = pdf if result.document is None else f"{pdf} ({t(lang, 'dokument', 'document')} {result.document})"
+        where = pdf if result.document is None else f"{pdf} ({say(lang, 'cli.document')} {result.document})"
         if result.issues or result.document is not None:
             print_result(where, result.ok, result.issues, lang, state().debug, err=True)
     sys.exit(EXIT_OK if all(result.ok for result in results) else EXIT_INVALID)

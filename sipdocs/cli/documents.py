@@ -15,7 +15,7 @@ from ..kinds import KINDS
 from ..schemas import bundled_schema, load_schema
 from ..skeleton import yaml_skeleton
 from .common import (EXIT_EXISTS, EXIT_INVALID, EXIT_OK, PASSWORD_ENV, fast_paths_option, lang_alias_option,
-                     lang_option, messages_option, parse_formats, pdf_password, print_result, state, t)
+                     lang_option, messages_option, parse_formats, pdf_password, print_result, say, state)
 
 __all__ = ["validate", "render", "new", "schema", "kinds"]
 
@@ -46,7 +46,7 @@ def validate(files: tuple[str, ...], fmt: str, pack: str | None) -> None:
                 entry["file"] = path
             all_issues.append(entry)
             if fmt == "text":
-                click.echo(f"{path}: {t(lang, 'FEL', 'ERROR')} {exc.code}: {exc.localized(lang)}")
+                click.echo(f"{path}: {say(lang, 'cli.error_upper')} {exc.code}: {exc.localized(lang)}")
             continue
         failed |= not result.ok
         for issue in result.issues:
@@ -99,11 +99,7 @@ def render(files: tuple[str, ...], outdir: str, to: str | None, pack: str | None
     lang, debug = state().messages, state().debug
     formats = parse_formats(to) if to is not None else (() if merge_pdf else tuple(api.FORMATS))
     if encrypt and pdf_variant == "pdf/ua-1+a-2a":
-        raise click.UsageError(t(
-            lang, "PDF/A tillåter inte kryptering: utelämna --pdf-variant (krypterad PDF blir pdf/ua-1) "
-                  "eller välj pdf/ua-1 eller plain.",
-            "PDF/A forbids encryption: leave out --pdf-variant (an encrypted PDF is pdf/ua-1) "
-            "or choose pdf/ua-1 or plain."))
+        raise click.UsageError(say(lang, "pdf.encrypt_conflicts_pdfa"))
     if merge_pdf and not force and Path(merge_pdf).exists():
         raise exists_error([Path(merge_pdf)])  # before any work: exit 5, nothing written
     password = pdf_password(lang) if encrypt else None
@@ -120,18 +116,18 @@ def render(files: tuple[str, ...], outdir: str, to: str | None, pack: str | None
             continue
         except InputError as exc:
             failed = True
-            click.echo(f"{path}: {t(lang, 'FEL', 'ERROR')} {exc.code}: {exc.localized(lang)}")
+            click.echo(f"{path}: {say(lang, 'cli.error_upper')} {exc.code}: {exc.localized(lang)}")
             continue
         valid.append(path)
         for issue in result.warnings:
-            click.echo(f"{path}: {t(lang, 'varning', 'warning')} {issue.code} {issue.pointer} "
+            click.echo(f"{path}: {say(lang, 'cli.warning')} {issue.code} {issue.pointer} "
                        f"{issue.message(lang)}")
         if formats:
             try:
                 written = result.write(outdir, force=force, name_pattern=name_pattern)
             except OutputExistsError as exc:
                 exists = True
-                click.echo(f"{path}: {t(lang, 'FEL', 'ERROR')} {exc.code}: {exc.localized(lang)}", err=True)
+                click.echo(f"{path}: {say(lang, 'cli.error_upper')} {exc.code}: {exc.localized(lang)}", err=True)
                 continue
             for target in written:
                 click.echo(str(target))

@@ -241,8 +241,7 @@ def new(name: str, extends: str, outdir: str, title: str | None) -> None:
     parent = api.load_pack(extends)  # fails early with pack.not_found
     folder = Path(outdir) / name
     if folder.exists() and any(folder.iterdir()):
-        raise OutputError(f"{folder} exists and is not empty",
-                          message_sv=f"{folder} finns redan och är inte tom", code="output.exists")
+        raise OutputError.from_code("output.exists#folder", folder=folder)
     fields = {"name": name, "extends": parent.id, "title": title or name, "folder": str(folder),
               "name_key": re.sub(r"[^a-z0-9_]", "_", name)}
     atomic_write(folder / "pack.toml", _NEW_MANIFEST.format(**fields).encode("utf-8"))

@@ -16,7 +16,7 @@ import click
 
 from ..errors import SipdocsError
 from .bulk import bulk, sheet_template
-from .common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliState, t
+from .common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliState, say
 from .consent import consent
 from .documents import kinds, new, render, schema, validate
 from .forms import forms
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo(t(state.messages, "Avbrutet.", "Aborted."), err=True)
+        click.echo(say(state.messages, "cli.aborted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
@@ -59,20 +59,19 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except SipdocsError as exc:
         _fail(exc, state)
     except KeyboardInterrupt:
-        click.echo(t(state.messages, "Avbrutet.", "Interrupted."), err=True)
+        click.echo(say(state.messages, "cli.interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Exception:  # noqa: BLE001 - the one place unexpected errors are reported
         if state.debug:
             raise
-        click.echo(t(state.messages, "Internt fel i sipdocs. Kör med --debug för detaljer.",
-                     "Internal error in sipdocs. Run with --debug for details."), err=True)
+        click.echo(say(state.messages, "cli.internal_error"), err=True)
         sys.exit(EXIT_FAILURE)
     sys.exit(EXIT_OK)
 
 
 def _fail(exc: SipdocsError, state: CliState) -> NoReturn:
     lang = state.messages
-    click.echo(f"{t(lang, 'Fel', 'Error')} [{exc.code}]: {exc.localized(lang)}", err=True)
+    click.echo(f"{say(lang, 'cli.error_title')} [{exc.code}]: {exc.localized(lang)}", err=True)
     if state.debug and exc.__cause__ is not None:
         traceback.print_exception(exc.__cause__, file=sys.stderr)
     sys.exit(exc.exit_code)

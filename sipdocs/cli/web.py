@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from .common import fast_paths_option, messages_option, state, t
+from .common import fast_paths_option, messages_option, say, state
 
 __all__ = ["serve"]
 
@@ -39,9 +39,7 @@ def serve(host: str, port: int, data_dir: str | None, no_browser: bool, workers:
     try:
         from ..web.server import run  # start-up: the web app (Starlette, uvicorn: the [web] extra) loads only to serve
     except ImportError as exc:  # the optional extra is missing
-        raise click.UsageError(t(
-            lang, "Webbappen behöver tilläggspaketen: pip install 'sipdocs[web]'",
-            "The web app needs its extra packages: pip install 'sipdocs[web]'")) from exc
+        raise click.UsageError(say(lang, "cli.web_extra_missing")) from exc
     run(host=host, port=port, data_dir=data_dir, open_browser=not no_browser, workers=workers,
         retention_days=retention_days, lang=lang, token=os.environ.get("SIPDOCS_TOKEN") or None,
         out=sys.stdout, fast_paths=fast_paths)

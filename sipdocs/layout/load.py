@@ -22,6 +22,7 @@ from typing import Any, Mapping, Sequence
 import yaml
 from jinja2.exceptions import TemplateSyntaxError
 
+from ..catalogue import Phrase, Translated, phrase
 from ..errors import PackError
 from ..packs import load_pack
 from ..schemas import validator
@@ -78,9 +79,8 @@ def load_layout(pack: Any, kind: str) -> Layout:
 def _load(pack_id: str, chain: tuple[Path, ...], kind: str, files: tuple[Path, ...],
           contents: tuple[bytes, ...]) -> Layout:
     if not files:
-        raise PackError(f"Pack '{pack_id}' has no layout for {kind} (layouts/{kind}.yaml)",
-                        message_sv=f"Paketet '{pack_id}' saknar layout för {kind} (layouts/{kind}.yaml)",
-                        code="pack.file_missing", details={"pack": pack_id, "file": f"layouts/{kind}.yaml"})
+        raise PackError.from_code("pack.file_missing#layout", pack=pack_id, kind=kind,
+                                  details={"pack": pack_id, "file": f"layouts/{kind}.yaml"})
     raw: list[dict[str, Any]] | None = None
     for path, content in zip(files, contents):
         doc = _parse(path, content)
@@ -91,9 +91,7 @@ def _load(pack_id: str, chain: tuple[Path, ...], kind: str, files: tuple[Path, .
             _check_unique(raw, path, "/sections")
         if "patch" in doc:
             if raw is None:
-                raise _error(path, "/patch", "a patch needs a layout to patch: give sections, or extend a pack "
-                             "that has this layout", "en patch behöver en layout att ändra: ange sections, eller "
-                             "utgå från ett paket som har layouten")
+                raise _error(path, "/patch", phrase("layout.patch_needs_layout"))
             raw = _apply_patches(raw, doc["patch"], path)
     assert raw is not None
     pack = load_pack(chain[0])
@@ -116,19 +114,17 @@ def _parse(path: Path, content: bytes) -> dict[str, Any]:
         doc = yaml.safe_load(content.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f" (rad {line + 1})" if line is not None else ""
-        where_en = f" (line {line + 1})" if line is not None else ""
-        raise PackError(f"The layout {_shown(path)} is not valid YAML{where_en}",
-                        message_sv=f"Layouten {_shown(path)} är inte giltig YAML{where}",
-                        code="pack.layout_invalid", details={"file": str(path)}) from None
+        raise PackError.from_code("pack.layout_invalid#yaml" if line is None else "pack.layout_invalid#yaml_line",
+                                  file=_shown(path), line=None if line is None else line + 1,
+                                  details={"file": str(path)}) from None
     if doc is None:  # only comments (a scaffold not yet used): no changes
         return {}
     errors = sorted(validator("layout").iter_errors(doc), key=lambda e: list(e.absolute_path))
     if errors:
         error = min(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        raise _error(path, pointer, f"{error.message} ({len(errors)} problem(s) in all)",
-                     f"{_swedish(error)} ({len(errors)} fel totalt)")
+        raise _error(path, pointer, phrase("layout.schema", count=len(errors),
+                                           problem=Translated(sv=_swedish(error), en=error.message)))
     # remember which file each section came from, for messages
     for section in doc.get("sections", []):
         section["__file__"] = str(path)
@@ -158,8 +154,7 @@ def _check_unique(sections: list[dict[str, Any]], path: Path, pointer: str) -> N
     seen: set[str] = set()
     for n, section in enumerate(sections):
         if section["id"] in seen:
-            raise _error(path, f"{pointer}/{n}/id", f"the section id {section['id']!r} is used twice",
-                         f"sektions-id {section['id']!r} används två gånger")
+            raise _error(path, f"{pointer}/{n}/id", phrase("layout.section_twice", section=section["id"]))
         seen.add(section["id"])
 
 
@@ -171,8 +166,7 @@ def _apply_patches(sections: list[dict[str, Any]], ops: list[dict[str, Any]], pa
             if section["id"] == section_id:
                 return n
         known = ", ".join(s["id"] for s in out)
-        raise _error(path, pointer, f"no section {section_id!r} to patch (sections: {known})",
-                     f"ingen sektion {section_id!r} att ändra (sektioner: {known})")
+        raise _error(path, pointer, phrase("layout.no_section", section=section_id, known=known))
 
     for n, op in enumerate(ops):
         where = f"/patch/{n}"
@@ -210,10 +204,9 @@ def _shown(path: Path) -> str:
     return f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
 
 
-def _error(path: Path, pointer: str, message_en: str, message_sv: str) -> PackError:
-    return PackError(f"Layout {_shown(path)} at {pointer}: {message_en}",
-                     message_sv=f"Layouten {_shown(path)} vid {pointer}: {message_sv}",
-                     code="pack.layout_invalid", pointer=pointer, details={"file": str(path)})
+def _error(path: Path, pointer: str, problem: Phrase) -> PackError:
+    return PackError.from_code("pack.layout_invalid", file=_shown(path), pointer=pointer, problem=problem,
+                               details={"file": str(path)})
 
 
 # --- sections and blocks ---------------------------------------------------------------------------
@@ -263,7 +256,7 @@ def _blocks(raw: Sequence[Any], scope: _Scope, path: Path, pointer: str) -> tupl
         try:
             block, block_used = _block(item, scope, file, where)
         except LayoutValueError as exc:
-            raise _error(file, where + exc.where, exc.message_en, exc.message_sv) from None
+            raise _error(file, where + exc.where, exc.problem) from None
         if isinstance(item, dict) and item.get("when"):
             block = If(item["when"], (block,))
             block_used = block_used | scope.used(_cond_names(item["when"], file, f"{where}/when"))
@@ -344,7 +337,7 @@ def _block(raw: Mapping[str, Any], scope: _Scope, path: Path, where: str) -> tup
     if kind == "together":
         blocks, used = _blocks(value, scope, path, f"{where}/together")
         return Together(tuple(blocks)), used
-    raise LayoutValueError(f"unknown block type {kind!r}", f"okänd blocktyp {kind!r}")
+    raise LayoutValueError(phrase("layout.unknown_block", kind=kind))
 
 
 def _auto_condition(value: Any) -> str | None:
@@ -371,19 +364,16 @@ def _cond_names(expr: str, path: Path, where: str) -> Used:
     try:
         return template_names("{{ " + expr + " }}")
     except TemplateSyntaxError as exc:
-        raise _error(path, where, f"not a valid condition: {exc.message}", f"inget giltigt villkor: {exc.message}") \
-            from None
+        raise _error(path, where, phrase("layout.bad_condition", reason=exc.message)) from None
 
 
 def _check_names(used: Used, shape: dict[str, Any], pack: Any, path: Path, pointer: str, section_id: str) -> None:
     missing_paths = unknown_paths(used.paths, shape)
     if missing_paths:
         shown = ", ".join(p.replace(f".{LIST}", "[]") for p in missing_paths)
-        raise _error(path, pointer, f"section {section_id!r} uses {shown}, which the context does not have",
-                     f"sektionen {section_id!r} använder {shown}, som inte finns i underlaget")
+        raise _error(path, pointer, phrase("layout.unknown_name", section=section_id, names=shown))
     for lang in pack.languages:
         missing_keys = unknown_keys(used.keys, pack.catalogue(lang))
         if missing_keys:
             shown = ", ".join(missing_keys)
-            raise _error(path, pointer, f"section {section_id!r} uses the text {shown}, missing from i18n/{lang}.toml",
-                         f"sektionen {section_id!r} använder texten {shown}, som saknas i i18n/{lang}.toml")
+            raise _error(path, pointer, phrase("layout.unknown_text", section=section_id, names=shown, lang=lang))

@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 from jinja2 import nodes
 
+from ..catalogue import Phrase, phrase
 from ..templating import make_environment
 
 PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -37,10 +38,9 @@ CONTACT_FIELDS = ("phone", "email", "address")
 class LayoutValueError(Exception):
     """A value that is not one of the forms above; ``where`` is the JSON pointer below it."""
 
-    def __init__(self, message_en: str, message_sv: str, where: str = "") -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_sv = message_sv
+    def __init__(self, problem: Phrase, where: str = "") -> None:
+        super().__init__(problem.key)
+        self.problem = problem
         self.where = where
 
 
@@ -63,21 +63,17 @@ def expression(value: Any) -> str:
     """The Jinja expression for ``value`` (not for a snippet: those are whole templates)."""
     if isinstance(value, str):
         if is_template(value):
-            raise LayoutValueError("a Jinja snippet cannot stand inside a list of values",
-                                   "ett Jinja-utdrag kan inte stå i en lista av värden")
+            raise LayoutValueError(phrase("layout.snippet_in_list"))
         if not PATH.fullmatch(value):
-            raise LayoutValueError(f"{value!r} is not a context path (such as child.name)",
-                                   f"{value!r} är ingen sökväg i underlaget (som child.name)")
+            raise LayoutValueError(phrase("layout.not_a_path", value=value))
         return value
     forms = set(value) & {"text", "link", "mailto", "join", "lines", "staff", "contact"} if isinstance(value, dict) else set()
     if len(forms) != 1:
-        raise LayoutValueError("a value is a path, or one of text, link, mailto, join, lines, staff, contact",
-                               "ett värde är en sökväg eller en av text, link, mailto, join, lines, staff, contact")
+        raise LayoutValueError(phrase("layout.value_forms"))
     if "text" in value:
         key = value["text"]
         if not isinstance(key, str) or not KEY.fullmatch(key):
-            raise LayoutValueError("text names a catalogue key such as label.name", "text anger en katalognyckel som label.name",
-                              "/text")
+            raise LayoutValueError(phrase("layout.text_key"), "/text")
         return f"t.{key}"
     if "link" in value or "mailto" in value:
         which = "link" if "link" in value else "mailto"
@@ -86,7 +82,7 @@ def expression(value: Any) -> str:
         which = "join" if "join" in value else "lines"
         items = value[which]
         if not isinstance(items, list) or not items:
-            raise LayoutValueError(f"{which} takes a list of values", f"{which} tar en lista av värden", f"/{which}")
+            raise LayoutValueError(phrase("layout.needs_list", which=which), f"/{which}")
         sep = "\n" if which == "lines" else value.get("sep", ", ")
         return f"[{', '.join(expression(item) for item in items)}] | select | join_isolated({_literal(sep)})"
     if "staff" in value:
@@ -99,7 +95,7 @@ def expression(value: Any) -> str:
         lines = [f"{person}.{f} | mailto" if f == "email" else f"{person}.{f}" for f in fields]
         return (f"({person}.contact_note if {person}.protected "
                 f"else [{', '.join(lines)}] | select | join_isolated('\\n'))")
-    raise LayoutValueError(f"unknown kind of value {next(iter(value))!r}", f"okänd sorts värde {next(iter(value))!r}")
+    raise LayoutValueError(phrase("layout.unknown_value", kind=next(iter(value))))
 
 
 def snippet(value: Any) -> str:

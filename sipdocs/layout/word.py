@@ -326,10 +326,7 @@ def _runs(p: Any, runs: Sequence[Run]) -> None:
 def _xml(paragraph: Any) -> Any:
     element = paragraph.paragraph_format.element
     if element.tag != qn("w:p"):  # a python-docx whose ParagraphFormat proxies something else
-        raise RenderError("This python-docx version cannot build Word templates (a paragraph's format "
-                          "is not its w:p element)",
-                          message_sv="Den här versionen av python-docx kan inte bygga Word-mallar (ett styckes "
-                                     "format är inte dess w:p-element)", code="render.failed")
+        raise RenderError.from_code("render.failed#python_docx")
     return element
 
 

@@ -29,13 +29,14 @@ from starlette.routing import Route
 
 from .._version import version
 from ..api import FORMATS
+from ..catalogue import both, code_of
 from ..errors import Issue, SipdocsError
 from ..kinds import KIND_IDS, KINDS
 from ..prefill import prefill as make_prefill
 from ..schemas import bundled_schema
 from ..validation import validate as validate_input  # takes any parsed JSON (non-objects become issues)
 
-__all__ = ["routes", "error_response", "openapi"]
+__all__ = ["routes", "error_response", "catalogue_error", "openapi"]
 
 
 def error_response(status: int, code: str, message: str, message_sv: str,
@@ -44,6 +45,15 @@ def error_response(status: int, code: str, message: str, message_sv: str,
     if issues is not None:
         body["issues"] = issues
     return JSONResponse(body, status_code=status)
+
+
+def catalogue_error(status: int, key: str, /, *, issues: list[dict[str, Any]] | None = None,
+                    headers: dict[str, str] | None = None, **params: Any) -> JSONResponse:
+    """The error response with the catalogue's message ``key`` (:mod:`sipdocs.catalogue`)."""
+    message_sv, message_en = both(key, **params)
+    response = error_response(status, code_of(key), message_en, message_sv, issues)
+    response.headers.update(headers or {})
+    return response
 
 
 def issue_json(issue: Issue) -> dict[str, Any]:
@@ -65,17 +75,13 @@ def _state(request: Request) -> Any:
 
 def _authorize(request: Request) -> None:
     if not _state(request).auth.bearer_ok(request.headers.get("authorization")):
-        raise _Refused(JSONResponse(
-            {"error": {"code": "auth.required", "message": "A valid 'Authorization: Bearer <token>' is required",
-                       "message_sv": "En giltig 'Authorization: Bearer <nyckel>' krävs"}},
-            status_code=401, headers={"www-authenticate": "Bearer"}))
+        raise _Refused(catalogue_error(401, "auth.required", headers={"www-authenticate": "Bearer"}))
 
 
 async def _body(request: Request) -> Any:
     cap = _state(request).config.max_body
     declared = request.headers.get("content-length")
-    too_large = error_response(413, "input.too_large", f"The request body is larger than {cap} bytes",
-                               f"Anropets innehåll är större än {cap} byte")
+    too_large = catalogue_error(413, "input.too_large#body", limit=cap)
     if declared and declared.isdigit() and int(declared) > cap:
         raise _Refused(too_large)
     chunks = bytearray()
@@ -86,10 +92,11 @@ async def _body(request: Request) -> Any:
     try:
         return json.loads(bytes(chunks).decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        where_sv = f" (rad {exc.lineno}, kolumn {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise _Refused(error_response(400, "input.unreadable", f"The body is not valid JSON{where}",
-                                      f"Innehållet är inte giltig JSON{where_sv}")) from None
+        if isinstance(exc, json.JSONDecodeError):
+            refused = catalogue_error(400, "input.unreadable#body_line", line=exc.lineno, column=exc.colno)
+        else:
+            refused = catalogue_error(400, "input.unreadable#body")
+        raise _Refused(refused) from None
 
 
 def endpoint(fn: Any) -> Any:
@@ -108,8 +115,7 @@ def endpoint(fn: Any) -> Any:
 
 
 def _unknown_kind(kind: str) -> JSONResponse:
-    return error_response(404, "input.unknown_kind", f"Unknown document kind; allowed: {', '.join(KIND_IDS)}",
-                          f"Okänd dokumenttyp; tillåtna: {', '.join(KIND_IDS)}")
+    return catalogue_error(404, "input.unknown_kind", allowed=", ".join(KIND_IDS))
 
 
 @endpoint
@@ -138,14 +144,11 @@ async def validate(request: Request) -> Response:
 async def render(request: Request) -> Response:
     fmt = request.query_params.get("format", "pdf")
     if fmt not in FORMATS:
-        known = " or ".join(FORMATS)
-        return error_response(400, "render.unknown_format", f"format must be {known}",
-                              f"format ska vara {known.replace(' or ', ' eller ')}")
+        return catalogue_error(400, "render.unknown_format#query", known=", ".join(FORMATS))
     data = await _body(request)
     result = await asyncio.to_thread(validate_input, data, request.query_params.get("pack") or None)
     if not result.ok:
-        return error_response(422, "input.invalid", "The input has errors", "Indata har fel",
-                              issues=[issue_json(i) for i in result.issues])
+        return catalogue_error(422, "input.invalid#web", issues=[issue_json(i) for i in result.issues])
     artifacts = await _state(request).pool.render(data, (fmt,))
     blob, filename, media = artifacts[fmt]
     return Response(blob, media_type=media, headers={"content-disposition": f'attachment; filename="{filename}"'})
@@ -159,9 +162,7 @@ async def prefill(request: Request) -> Response:
     body = await _body(request)
     documents = body.get("documents") if isinstance(body, dict) else body
     if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
-        return error_response(422, "input.not_an_object",
-                              "The body must be a list of documents (JSON objects) or {\"documents\": [...]}",
-                              "Innehållet ska vara en lista med handlingar (JSON-objekt) eller {\"documents\": [...]}")
+        return catalogue_error(422, "input.not_an_object#documents")
     return JSONResponse(make_prefill(kind, *documents))
 
 

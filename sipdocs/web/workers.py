@@ -69,9 +69,7 @@ class RenderPool:
         try:
             return await asyncio.wait_for(future, timeout=self.time_limit + 5)
         except asyncio.TimeoutError:
-            raise RenderError(f"Rendering took longer than {self.time_limit:g} s and was stopped",
-                              message_sv=f"Renderingen tog längre tid än {self.time_limit:g} s och stoppades",
-                              code="render.timeout") from None
+            raise RenderError.from_code("render.timeout", seconds=self.time_limit) from None
 
     async def render(self, data: Mapping[str, Any], formats: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
         return cast(dict[str, tuple[bytes, str, str]],
