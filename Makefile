@@ -35,6 +35,7 @@ demo: sysdeps venv
 	$(BIN)/python scripts/demo.py out
 
 test: sysdeps-test venv
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	# the PDF tests again with every fast path off: WeasyPrint and pydyf through their public API only
 	SIPDOCS_FAST_PATHS=0 $(BIN)/python -m pytest -q tests/test_pdf.py tests/test_pdf_fonts.py tests/test_consent_form.py

@@ -81,12 +81,15 @@ def _runs(walls: list[float]) -> str:
 
 def report(r: dict[str, Any]) -> str:
     return (f"Bulk, {r['rows']} invitations to {r['format']}\n"
-            f"  --jobs 1: {r['jobs1_s']:6.1f} s ({r['rows'] / r['jobs1_s']:.1f} rows/s), faster of {_runs(r['jobs1_runs_s'])}\n"
-            f"  --jobs 2: {r['jobs2_s']:6.1f} s ({r['rows'] / r['jobs2_s']:.1f} rows/s), faster of {_runs(r['jobs2_runs_s'])}\n"
+            f"  --jobs 1: {r['jobs1_s']:6.1f} s ({r['rows'] / r['jobs1_s']:.1f} rows/s), "
+            f"faster of {_runs(r['jobs1_runs_s'])}\n"
+            f"  --jobs 2: {r['jobs2_s']:6.1f} s ({r['rows'] / r['jobs2_s']:.1f} rows/s), "
+            f"faster of {_runs(r['jobs2_runs_s'])}\n"
             f"  speed-up 1 -> 2 workers: {r['speedup']:.2f}x (goal >= {r['speedup_goal']}x) "
             f"{'OK' if r['speedup'] >= r['speedup_goal'] else 'MISSED'}\n"
             f"  peak RSS (docx, 2 workers): 100 rows {r['rss_100_mb']:.0f} MB, 1000 rows {r['rss_1000_mb']:.0f} MB "
-            f"= {r['rss_ratio']:.2f}x (goal <= {r['rss_goal']}x) {'OK' if r['rss_ratio'] <= r['rss_goal'] else 'MISSED'}")
+            f"= {r['rss_ratio']:.2f}x (goal <= {r['rss_goal']}x) "
+            f"{'OK' if r['rss_ratio'] <= r['rss_goal'] else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,7 @@ from bench.workload import bench_pack, built_templates, fresh_qr_png, inputs
 
 
 def _naive_html(env: Any, ctx: dict[str, Any]) -> str:
-    from sipdocs.images import map_images
-    from sipdocs.images import Image
+    from sipdocs.images import Image, map_images
 
     def fresh(img: Image) -> Any:
         if not img.alt.startswith("QR"):
@@ -44,13 +43,12 @@ def _naive_html(env: Any, ctx: dict[str, Any]) -> str:
 
 def run(n: int = 50) -> dict[str, Any]:
     from jinja2 import Environment, FileSystemLoader
-
-    from sipdocs.templating import html_link, html_mailto, join_isolated, nothing_for_none
     from weasyprint import CSS, HTML
 
     import sipdocs
     from sipdocs.backends import RenderJob, RenderOptions
     from sipdocs.backends.pdf import PdfBackend
+    from sipdocs.templating import html_link, html_mailto, join_isolated, nothing_for_none
 
     pack = sipdocs.load_pack(str(bench_pack()))
     contexts = [sipdocs.build_context(d, pack) for d in inputs(n, seed=2)]
@@ -166,7 +164,8 @@ def report(r: dict[str, Any]) -> str:
     return (f"PDF, national invitation, 8 participants, 5 QR codes, N={r['documents']} "
             f"(hb-subset {'present' if r['hb_subset'] else 'MISSING'})\n"
             f"  naive WeasyPrint loop: {r['naive_median_ms']:7.1f} ms/doc median, {r['naive_docs_per_s']:5.2f} docs/s\n"
-            f"  sipdocs PdfBackend   : {r['sipdocs_median_ms']:7.1f} ms/doc median, {r['sipdocs_docs_per_s']:5.2f} docs/s\n"
+            f"  sipdocs PdfBackend   : {r['sipdocs_median_ms']:7.1f} ms/doc median, "
+            f"{r['sipdocs_docs_per_s']:5.2f} docs/s\n"
             f"  ratio naive/sipdocs  : {r['ratio']:.2f}x per core (goal >= {r['goal']}x) "
             f"{'OK' if r['ratio'] >= r['goal'] else 'MISSED'}")
 

@@ -55,7 +55,8 @@ def inputs(n: int, seed: int = 1) -> list[dict[str, Any]]:
         data["purpose"] = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 120))).capitalize() + "."
         invitees = []
         for j, (kind, org) in enumerate(KINDS):
-            item = {"organisation": f"{org} {i % 7}", "actor_kind": kind, "function": rng.choice(["kurator", "rektor", "representant"]),
+            item = {"organisation": f"{org} {i % 7}", "actor_kind": kind,
+                    "function": rng.choice(["kurator", "rektor", "representant"]),
                     "name": f"Person {j} {rng.randint(1, 999)}"}
             if j < 5:  # five distinct evaluation links per invitation, shared across the run
                 item["evaluation_url"] = f"https://example.org/utvardering/{kind.lower()}/{i % 10}"

@@ -36,8 +36,9 @@ def main(outdir: Path) -> None:
         page.get_by_role("row", name="Kallelse till SIP-möte").get_by_role("button", name="Skapa tom").click()
         page.wait_for_url("**/docs/invitation")
         # fill the kallelse through the API-free path a convener takes: the form, saved by the button
-        import httpx2 as httpx
         from urllib.parse import urlencode
+
+        import httpx2 as httpx
 
         from tests.test_web_pages import flat
 

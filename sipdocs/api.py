@@ -19,13 +19,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from .backends.base import FORMATS, Backend, OutputFormat, RenderJob, RenderOptions, create_backend, output_format
-from .backends.base import unknown_formats
+from .backends.base import (
+    FORMATS,
+    Backend,
+    OutputFormat,
+    RenderJob,
+    RenderOptions,
+    create_backend,
+    output_format,
+    unknown_formats,
+)
 from .errors import InvalidInputError, Issue, OutputError, RenderError
 from .inputs import InputSource, load_input, source_label
 from .inputs import loads as loads

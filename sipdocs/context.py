@@ -23,9 +23,10 @@ What happens here:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, time
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from babel.dates import format_date, format_time
 
@@ -639,7 +640,7 @@ def make_context(result: ValidationResult, pack: Pack, lang: str) -> Ctx:
     return ctx
 
 
-def build_context(source: "InputSource | ValidationResult", pack: str | Pack | None = None,
+def build_context(source: InputSource | ValidationResult, pack: str | Pack | None = None,
                   lang: str | None = None) -> Ctx:
     """Validate ``source`` and return the template context (public API).
 

@@ -33,9 +33,10 @@ All classes pickle (bulk rendering sends them between processes).
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .catalogue import Phrase, both, code_of
 from .exit_codes import EXIT_EXISTS, EXIT_FAILURE, EXIT_INVALID, EXIT_USAGE
@@ -123,13 +124,13 @@ class Issue:
             out["value"] = self.value
         return out
 
-    def with_location(self, *, row: int | None = None, column: str | None = None) -> "Issue":
+    def with_location(self, *, row: int | None = None, column: str | None = None) -> Issue:
         """A copy with a spreadsheet location attached."""
         d = asdict(self)
         d.update(row=row, column=column)
         return Issue(**d)
 
-    def without_value(self) -> "Issue":
+    def without_value(self) -> Issue:
         """A copy without the debug value (safe to log, report or send between processes)."""
         if self.value is None:
             return self
@@ -330,7 +331,7 @@ class InternalError(SipdocsError):
     code = "internal.error"
 
     @classmethod
-    def bug_in(cls, part: Phrase, exc: BaseException, *, code: str, **details: Any) -> "InternalError":
+    def bug_in(cls, part: Phrase, exc: BaseException, *, code: str, **details: Any) -> InternalError:
         """The error for ``exc`` raised in ``part``, a catalogue phrase (``phrase("part.rule", rule="R5")``).
 
         It names the part, the exception's type and where it was raised (file and line), never

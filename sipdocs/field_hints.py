@@ -9,8 +9,9 @@ here, so a field is described the same way everywhere.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from .catalogue import both
 from .schemas import load_schema

@@ -24,8 +24,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any, Mapping, NoReturn, Union
+from typing import IO, Any, NoReturn, Union
 
 from .catalogue import Phrase, phrase
 from .errors import InputError

@@ -31,9 +31,10 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, TemplateSyntaxError, nodes
@@ -308,7 +309,7 @@ def check_pack(pack: Pack) -> list[LintProblem]:
                 if base:
                     try:
                         sources[base] = loader.get_source(env, base)[0]
-                    except Exception:  # noqa: BLE001 - reported as a missing template
+                    except Exception:
                         problems.append(LintProblem(pack.id, name, None, None, "lint.missing_template",
                                                     f"extends {base!r}, which the pack does not have"))
             for where, source in sources.items():

@@ -10,7 +10,8 @@ summoned or invited.
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .domain import PRINCIPAL_OF_KIND, SUMMONED_PRINCIPALS
 from .idnumbers import parse_id_number

@@ -12,10 +12,11 @@ import errno
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from .errors import OutputError, OutputExistsError
+
 
 def _current_umask() -> int:
     mask = os.umask(0)

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .errors import PackError
 from .resources import forms_dir
@@ -60,7 +61,7 @@ class RuleSettings:
     single_principal_level: str = "warning"
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "RuleSettings":
+    def from_mapping(cls, data: Mapping[str, Any]) -> RuleSettings:
         names = {f.name for f in fields(cls)}
         values: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names}
         settings = cls(**values)
@@ -251,7 +252,7 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
     raise PackError.from_code("pack.not_found", pack=name, details={"pack": name})
 
 
-def load_pack(name_or_path: "str | os.PathLike[str] | Pack | None" = None) -> Pack:
+def load_pack(name_or_path: str | os.PathLike[str] | Pack | None = None) -> Pack:
     """Load a pack by id (``"stockholm"``) or folder path; ``None`` means the national pack."""
     if isinstance(name_or_path, Pack):  # already loaded
         return name_or_path

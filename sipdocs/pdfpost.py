@@ -8,7 +8,8 @@ copied together with each document's structure elements under one new
 ``StructTreeRoot`` (the parent-tree keys renumbered, each ``/Document`` element keeping
 its own ``/Lang``), form fields are carried over (``Pdf.add_pages_from``), the first document's output intent and XMP
 are kept with the packet title, and one bookmark points at the first page of each
-document, with that document's own heading bookmarks nested under it. The result is re-checked in the tests with both conformance checkers.
+document, with that document's own heading bookmarks nested under it. The result is re-checked in
+the tests with both conformance checkers.
 
 **Form fields stay apart.** Two consents in one packet have fields of the same names
 (``purpose.establish_sip``); merged as they are, qpdf renames the second one's to
@@ -34,7 +35,8 @@ import binascii
 import io
 import re
 import zlib
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pikepdf
 
@@ -244,7 +246,7 @@ def _rebased_outline(src: pikepdf.Pdf, start: int) -> list[pikepdf.OutlineItem]:
     """A source document's bookmarks (its headings) as new items pointing into the packet."""
     index = {page.obj.objgen: number for number, page in enumerate(src.pages)}
 
-    def rebase(item: "pikepdf.OutlineItem") -> "pikepdf.OutlineItem | None":
+    def rebase(item: pikepdf.OutlineItem) -> pikepdf.OutlineItem | None:
         dest = item.destination
         if not isinstance(dest, pikepdf.Array) or len(dest) < 2 or dest[0].objgen not in index:
             return None

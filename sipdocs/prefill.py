@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import copy
 import os
-from typing import Any, Iterable, Mapping, cast
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from .errors import InputError
 from .inputs import load_input
@@ -171,7 +172,7 @@ class _Case:
 
         try:
             derived = validate(self.consent).derived.get("consent_valid_until")
-        except Exception:  # noqa: BLE001 - a broken pack or document only means no derived date
+        except Exception:
             return None
         return derived.isoformat() if derived else None
 

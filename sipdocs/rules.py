@@ -15,9 +15,10 @@ issue code a message in :mod:`sipdocs.messages`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .catalogue import phrase
 from .derive import Derived, date_at
@@ -101,7 +102,7 @@ def run_rules(check: Check) -> list[Issue]:
             issues.extend(entry.fn(check))
         except SipdocsError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a rule's bug becomes one stable error
+        except Exception as exc:
             raise InternalError.bug_in(phrase("part.rule", rule=entry.id), exc,
                                        code="internal.rule_failed", rule=entry.id) from (exc if check.debug else None)
     return issues
@@ -313,7 +314,8 @@ def consent_document(check: Check) -> Iterator[Issue]:
             yield check.issue("consent.oral_not_documented", ("consenting_persons", i, "documented_by"))
     parties = d.get("parties")
     if isinstance(parties, list) and len(parties) >= 2:
-        names = {_key(p["organisation"]) for p in parties if isinstance(p, dict) and isinstance(p.get("organisation"), str)}
+        names = {_key(p["organisation"]) for p in parties
+                 if isinstance(p, dict) and isinstance(p.get("organisation"), str)}
         if len(names) < 2:
             yield check.issue("consent.parties_not_distinct", ("parties",))
     purposes = d.get("purposes")

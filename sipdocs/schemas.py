@@ -13,7 +13,7 @@ import json
 import re
 import urllib.parse
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .kinds import KIND_IDS
@@ -54,7 +54,7 @@ def _is_uri(value: object) -> bool:
     return bool(parts.scheme and parts.netloc)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """The raw schema ``schemas/<name>.schema.json`` (``name`` is a kind, ``common`` or ``pack``)."""
     path = schemas_dir() / f"{name}.schema.json"
@@ -92,7 +92,7 @@ def format_checker() -> Any:
     return checker
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Any:
     """A ready Draft 2020-12 validator for ``name`` with the local registry and format checking."""
     from jsonschema import Draft202012Validator  # start-up: jsonschema (~35 ms) loads with the first validation
@@ -169,7 +169,7 @@ def bundled_schema(name: str) -> dict[str, Any]:
     return fixed
 
 
-@lru_cache(maxsize=None)
+@cache
 def resolved_schema(name: str) -> dict[str, Any]:
     """The inlined schema of a kind, built once (shared: never modify it)."""
     return inlined_schema(name)

@@ -11,7 +11,8 @@ commented out, so ``sipdocs validate`` names exactly what is still to fill in.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .kinds import KINDS
 from .schemas import _resolve, load_schema

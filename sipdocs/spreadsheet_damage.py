@@ -20,7 +20,8 @@ left out, so each damaged cell gives one message.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from .errors import Issue, join_pointer
 from .messages import make_issue

@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import operator
 import re
+from datetime import date
 from typing import Any
 
-from datetime import date
-
 from jinja2 import StrictUndefined, pass_eval_context
+from jinja2.exceptions import SecurityError
 from jinja2.nodes import EvalContext
 from jinja2.runtime import LoopContext
-from jinja2.utils import Cycler, Joiner, Namespace
-from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup, escape
 
 from .images import Image

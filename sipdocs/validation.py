@@ -20,8 +20,9 @@ written (:mod:`sipdocs.field_hints`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .catalogue import phrase
 from .derive import Derived, derive
@@ -82,7 +83,7 @@ class ValidationResult:
     def warnings(self) -> tuple[Issue, ...]:
         return tuple(i for i in self.issues if not i.is_error)
 
-    def raise_for_errors(self, source: str | None = None) -> "ValidationResult":
+    def raise_for_errors(self, source: str | None = None) -> ValidationResult:
         """Raise :class:`InvalidInputError` (with every issue) if there is an error."""
         if not self.ok:
             raise InvalidInputError(self.issues, source=source)
@@ -104,7 +105,11 @@ def _walk_strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple
 
 def _schema_issues(kind: str, data: dict[str, Any], debug: bool, vocab: Vocabulary) -> list[Issue]:
     from .field_hints import (  # start-up: loads with the first validation (~1 ms with difflib)
-        format_words, pattern_words, suggest_property, type_words)
+        format_words,
+        pattern_words,
+        suggest_property,
+        type_words,
+    )
 
     issues: list[Issue] = []
     for error in validator(kind).iter_errors(data):
@@ -216,7 +221,7 @@ def validate(data: Any, pack: str | Pack | None = None, *, kind: str | None = No
     normalized = normalize(data)
     try:
         derived = derive(normalized, pack_obj)
-    except Exception as exc:  # noqa: BLE001 - a bug in a derivation becomes one stable error
+    except Exception as exc:
         raise InternalError.bug_in(phrase("part.derive"), exc,
                                    code="internal.derive_failed") from (exc if debug else None)
     issues.extend(run_rules(Check(kind=found, data=normalized, pack=pack_obj, derived=derived,

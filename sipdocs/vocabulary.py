@@ -23,7 +23,8 @@ allowed. Labels come from the catalogues, so a pack that renames a choice is und
 from __future__ import annotations
 
 import threading
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .packs import Pack, load_pack
 
@@ -52,7 +53,7 @@ class Vocabulary:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_pack(cls, pack: Pack) -> "Vocabulary":
+    def from_pack(cls, pack: Pack) -> Vocabulary:
         groups: dict[str, dict[str, list[str]]] = {}
         for lang in ("sv", "en"):
             for group, labels in (pack.catalogue(lang).get("enum") or {}).items():

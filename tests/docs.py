@@ -6,8 +6,9 @@ import io
 import re
 import subprocess
 import zipfile
-from functools import lru_cache
-from typing import Any, Iterator
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
 
 from lxml import etree
 
@@ -107,7 +108,7 @@ def pdf_normalise(text: str) -> str:
     return _INVISIBLE.sub("", squash(unicodedata.normalize("NFKC", text)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _header_labels() -> tuple[str, ...]:
     """Table header texts, which repeat on every page a long table row continues onto."""
     from sipdocs.packs import load_pack

@@ -12,8 +12,8 @@ import errno
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 
 def _mount(target: Path, options: str) -> bool:

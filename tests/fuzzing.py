@@ -22,8 +22,16 @@ def fuzz_kind(kind: str, examples: int) -> dict[str, Any]:
 
     from sipdocs import Renderer
 
-    from .docs import (docx_text, evaluation_shown, expected_strings, missing_from, parsers_disagree,
-                       pdf_missing, recording_html, unshared_renderer)
+    from .docs import (
+        docx_text,
+        evaluation_shown,
+        expected_strings,
+        missing_from,
+        parsers_disagree,
+        pdf_missing,
+        recording_html,
+        unshared_renderer,
+    )
     from .generators import valid_inputs
 
     renderer = Renderer()

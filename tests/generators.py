@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -170,7 +170,7 @@ def make_consistent(kind: str, data: dict[str, Any], base: date) -> dict[str, An
     return d
 
 
-@lru_cache(maxsize=None)
+@cache
 def _strategy(kind: str) -> Any:
     return from_schema(tightened_schema(kind))
 

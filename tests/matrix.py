@@ -111,7 +111,7 @@ _WORKER_RENDERER = None
 def _render(job: tuple[str, dict[str, Any]]) -> tuple[str, bytes | None, bytes | None, str | None]:
     """Render one input to Word and PDF in a worker process (one renderer per worker)."""
     global _WORKER_RENDERER
-    from sipdocs import RenderOptions, Renderer, SipdocsError
+    from sipdocs import Renderer, RenderOptions, SipdocsError
 
     if _WORKER_RENDERER is None:
         # the checks are about layout: a long-token case may take longer than the default

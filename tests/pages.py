@@ -23,10 +23,10 @@ import math
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from lxml import etree
 
@@ -210,7 +210,7 @@ def overlapping(pdf: bytes) -> list[str]:
     return found
 
 
-def page_images(pdf: bytes, dpi: int) -> list["Image.Image"]:  # noqa: F821 (PIL imported lazily)
+def page_images(pdf: bytes, dpi: int) -> list[Image.Image]:  # noqa: F821 (PIL imported lazily)
     """Every page of ``pdf`` as an 8-bit grey image at ``dpi`` (poppler's pdftoppm)."""
     from PIL import Image
 

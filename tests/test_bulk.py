@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 import sipdocs
 from sipdocs.errors import SheetError
 
-from .conftest import REPO, KINDS
+from .conftest import KINDS, REPO
 from .docs import docx_text
 from .sheetdata import BAD_COLUMNS, invitation_rows, write_csv, write_ods, write_xlsx
 
@@ -79,8 +78,8 @@ def test_csv_bom_xlsx_and_ods_give_identical_documents(tmp_path):
 def test_dates_numbers_and_leading_zeros_follow_the_schema(tmp_path):
     import openpyxl
 
-    from sipdocs.bulk.sheets import read_workbook
     from sipdocs.bulk.mapping import map_rows
+    from sipdocs.bulk.sheets import read_workbook
 
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -86,7 +86,7 @@ def test_the_old_two_language_helper_is_gone():
 
 def test_every_key_used_in_the_source_is_in_the_catalogue():
     used = set()
-    for path, call in _calls():
+    for _path, call in _calls():
         position = KEY_TAKING.get(_name(call))
         if position is not None and len(call.args) > position:
             key = _literal_text(call.args[position])

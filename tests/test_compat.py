@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import sipdocs
-from sipdocs import RenderOptions, Renderer
+from sipdocs import Renderer, RenderOptions
 from sipdocs.backends import _compat, _docxtpl_compat, _weasyprint_compat
 
 from .conftest import REPO, load_sample, needs_fast_paths

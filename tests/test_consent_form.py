@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import sipdocs
-from sipdocs import RenderOptions, Renderer
+from sipdocs import Renderer, RenderOptions
 from sipdocs.consent_form import fill_consent_form, form_fields, read_consent, read_consents
 
 from .conftest import load_sample
@@ -448,5 +448,6 @@ def test_a_pack_stylesheet_without_the_form_font_still_gets_one(tmp_path):
     shutil.copytree(national / "assets" / "fonts", pack / "assets" / "fonts")  # the stylesheet's own fonts
     pdf = RENDERER.render(load_sample("consent"), ("pdf",), pack=str(pack))["pdf"]
     font = _form_font(pdf)
-    assert font["name"] == "/SIPFormSans" and font["program"] == (national / "assets/fonts/SIPFormSans.ttf").read_bytes()
+    assert font["name"] == "/SIPFormSans"
+    assert font["program"] == (national / "assets/fonts/SIPFormSans.ttf").read_bytes()
     assert conformance_failures(pdf, tmp_path / "egen.pdf") == []

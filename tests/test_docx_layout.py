@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from sipdocs import RenderOptions, Renderer, build_context
+from sipdocs import Renderer, RenderOptions, build_context
 
 from .conftest import KINDS, load_sample
 from .test_pack_rules import STOCKHOLM_ACTORS, stockholm_plan
-from .word_layout import (Page, catalog_lang, convert, docx_headings, empty_rows, link_uris, pdf_pages,
-                          qr_pictures)
+from .word_layout import Page, catalog_lang, convert, docx_headings, empty_rows, link_uris, pdf_pages, qr_pictures
 
 pytestmark = pytest.mark.slow
 
@@ -277,7 +276,7 @@ _WORD = re.compile(r"[A-Za-zÅÄÖåäöÉéÜü]+")
 def _columns(page: Page) -> list[list]:
     """Runs of lines that continue each other: same left edge, one line below the other."""
     runs: list[list] = []
-    for line in sorted(page.lines, key=lambda l: (round(l.box.x0), l.box.y0)):
+    for line in sorted(page.lines, key=lambda ln: (round(ln.box.x0), ln.box.y0)):
         last = runs[-1][-1] if runs else None
         if last is not None and abs(last.box.x0 - line.box.x0) < 2 and -4 <= line.box.y0 - last.box.y1 < 6:
             runs[-1].append(line)

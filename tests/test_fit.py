@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -66,7 +66,7 @@ def clipping_problems(pdf: bytes, kind: str, data: dict, *, libreoffice: bool = 
     return problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def fixed_texts(pack: str, lang: str) -> tuple[str, ...]:
     """Every fixed text of a pack's catalogue in one language."""
     from sipdocs.packs import load_pack
@@ -87,7 +87,7 @@ def fixed_texts(pack: str, lang: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fixed_blob(pack: str, lang: str) -> str:
     """The pack's fixed texts, normalised as pdf_normalise does, one per line (table headings
     among them)."""

@@ -28,13 +28,24 @@ from typing import Any
 import pytest
 
 import sipdocs
-from sipdocs import RenderOptions, Renderer
+from sipdocs import Renderer, RenderOptions
 from sipdocs.errors import InvalidInputError, RenderError, TemplateSecurityError
 
 from .conftest import KINDS, REPO, SAMPLES, load_sample
-from .docs import (docx_parts, docx_text, evaluation_shown, expected_strings, iter_objects, missing_from,
-                   parsers_disagree, pdf_missing, pdf_text, protected_secrets, recording_html,
-                   unshared_renderer)
+from .docs import (
+    docx_parts,
+    docx_text,
+    evaluation_shown,
+    expected_strings,
+    iter_objects,
+    missing_from,
+    parsers_disagree,
+    pdf_missing,
+    pdf_text,
+    protected_secrets,
+    recording_html,
+    unshared_renderer,
+)
 from .test_docx import SSTI, user_pack
 from .test_pdf import conformance_failures, html_pack, qpdf_check
 
@@ -53,7 +64,7 @@ def corpus_input(file: str) -> dict[str, Any]:
     return json.loads((CORPUS / file).read_text(encoding="utf-8"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def rendered(file: str) -> dict[str, Any]:
     """Word and PDF (and the PDF's HTML) of a corpus case or a sample (``samples/<kind>.json``),
     rendered once per session."""
@@ -345,8 +356,8 @@ def test_bulk_reports_and_output_carry_no_personal_value(tmp_path, capfd):
     reports = [out / "report.csv", out / "report.json", out / "manifest.json", out / "manifest.jsonl"]
     for report in reports:
         assert leaks(report.read_text(encoding="utf-8-sig"), values) == [], report.name
-    failed = [r for r in csv.DictReader(io.StringIO((out / "report.csv").read_text(encoding="utf-8-sig")), delimiter=";")
-              if r.get("status") == "failed" or r.get("level") == "error"]
+    rows = csv.DictReader(io.StringIO((out / "report.csv").read_text(encoding="utf-8-sig")), delimiter=";")
+    failed = [r for r in rows if r.get("status") == "failed" or r.get("level") == "error"]
     assert failed, "the report lists the bad rows"
     for doc in out.glob("row-*.docx"):
         assert leaks(_docx_metadata_text(doc.read_bytes()), values) == []

@@ -17,9 +17,10 @@ import logging
 import pickle
 import traceback
 import warnings
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -164,12 +165,12 @@ def test_every_input_form_is_read_and_nothing_leaks(entry, tmp_path, capsys):
     valid = _forms(_probed(), tmp_path / "valid")
     invalid = _forms(_invalid(), tmp_path / "invalid")
     for name, source in valid.items():
-        text, error = _run(lambda: call(source))
+        text, error = _run(lambda source=source: call(source))
         assert error is None, (entry, name, text[:500])
         if entry != "build_context":  # the context is the data itself, for templates
             _assert_clean(text, f"{entry} valid {name}")
     for name, source in invalid.items():
-        text, error = _run(lambda: call(source))
+        text, error = _run(lambda source=source: call(source))
         if entry == "validate":
             assert error is None and "id.personnummer_invalid" in text, (name, text[:500])
         else:
@@ -178,7 +179,7 @@ def test_every_input_form_is_read_and_nothing_leaks(entry, tmp_path, capsys):
             assert {"id.personnummer_invalid", "schema.additional_property", "schema.format"} <= codes
         _assert_clean(text, f"{entry} invalid {name}")
     for name, source in _broken(_probed()).items():
-        text, error = _run(lambda: call(source))
+        text, error = _run(lambda source=source: call(source))
         if entry == "validate" and name in ("a json list", "json string"):
             assert error is not None or "input.not_an_object" in text
         else:
@@ -197,9 +198,11 @@ def test_bulk_and_read_consent_leak_nothing(tmp_path, capsys):
     rows[1][HEADERS.index("Vårdnadshavare 1 – Telefon")] = PROBE_PHONE
     sheet = write_csv(tmp_path / "k.csv", rows)
     for source in (sheet, str(sheet)):
-        text, error = _run(lambda: [repr(o) + _result_text(o) for o in sipdocs.bulk(source, "invitation",
-                                                                                   outdir=tmp_path / "o", jobs=1,
-                                                                                   force=True)])
+        def run(source=source):
+            outcomes = sipdocs.bulk(source, "invitation", outdir=tmp_path / "o", jobs=1, force=True)
+            return [repr(o) + _result_text(o) for o in outcomes]
+
+        text, error = _run(run)
         assert error is None, text[:500]
         _assert_clean(text, "bulk outcomes")
     broken = tmp_path / "broken.xlsx"
@@ -216,11 +219,11 @@ def test_bulk_and_read_consent_leak_nothing(tmp_path, capsys):
     bad["child"]["personal_number"] = "20170101-2394"
     for source in (pdf, tmp_path / "c.pdf", str(tmp_path / "c.pdf")):
         for b in (base, bad):
-            text, error = _run(lambda: sipdocs.read_consent(source, base=b).validation)
+            text, error = _run(lambda source=source, b=b: sipdocs.read_consent(source, base=b).validation)
             assert error is None, text[:500]
             _assert_clean(text, "read_consent")
     for source in (PROBE_NAME.encode(), tmp_path / "nope.pdf"):
-        text, error = _run(lambda: sipdocs.read_consent(source, base=base))
+        text, error = _run(lambda source=source: sipdocs.read_consent(source, base=base))
         assert isinstance(error, sipdocs.InputError)
         _assert_clean(text, "read_consent broken")
     out, err = capsys.readouterr()

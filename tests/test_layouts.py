@@ -4,7 +4,6 @@ compared with its layout, and the built templates can be written out."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import textwrap
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import sipdocs
 from sipdocs import Renderer
 from sipdocs.errors import PackError
 from sipdocs.layout.build import template_for
@@ -151,7 +149,8 @@ def test_the_scaffold_of_a_new_pack_carries_a_working_example(tmp_path, run_cli)
     ("sections:\n  - id: x\n    blocks:\n      - value: child.nmae\n", "/sections/0", ("child.nmae", "underlaget")),
     ("sections:\n  - id: x\n    blocks:\n      - text: invitation.no_such_text\n", "/sections/0",
      ("invitation.no_such_text", "saknas")),
-    ("sections:\n  - id: x\n    blocks:\n      - table: {items: invitees, as: a, columns: [{header: label.name, value: a.nmae}]}\n",
+    ("sections:\n  - id: x\n    blocks:\n"
+     "      - table: {items: invitees, as: a, columns: [{header: label.name, value: a.nmae}]}\n",
      "/sections/0", ("invitees[].nmae", "underlaget")),
     ("sections:\n  - id: x\n  - id: x\n", "/sections/1/id", ("twice", "två gånger")),
     ("sections: [\n", None, ("YAML", "YAML")),

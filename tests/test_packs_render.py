@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,9 @@ import sipdocs
 from sipdocs import Renderer
 from sipdocs.packs import load_pack
 
-from .conftest import KINDS, REPO, load_sample
-from .generators import string_values
+from .conftest import KINDS, load_sample
 from .docs import docx_images, docx_text, pdf_alt_texts, pdf_image_sizes, pdf_text, squash
+from .generators import string_values
 from .test_pack_rules import STOCKHOLM_ACTORS, stockholm_plan
 
 RENDERER = Renderer()
@@ -75,7 +74,7 @@ def test_stockholm_plan_prints_five_qr_codes_that_decode():
     result = RENDERER.render(data, ("docx", "pdf"))
     codes = [(alt, png) for alt, png in docx_images(result["docx"]) if alt.startswith("QR-kod")]
     decoded = []
-    for alt, png in codes:
+    for _alt, png in codes:
         [hit] = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(png)))
         decoded.append(hit.text)
     expected = [f"https://example.org/stockholm/utvardering/{slug}"

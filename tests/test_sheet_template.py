@@ -272,7 +272,7 @@ def test_sipdocs_bulk_stays_callable_after_its_modules_are_imported(tmp_path):
     import importlib
 
     import sipdocs
-    import sipdocs.bulk.columns  # noqa: F401  (sets the attribute sipdocs.bulk to the package)
+    import sipdocs.bulk.columns
 
     from .sheetdata import invitation_rows, write_csv
 

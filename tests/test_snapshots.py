@@ -167,7 +167,8 @@ def test_texts_are_as_committed(documents, committed_texts, cell: Cell):
             TEXTS.write_text(json.dumps(dict(sorted(_written_texts.items())), ensure_ascii=False, indent=1) + "\n",
                              encoding="utf-8")
         return
-    assert cell.id in committed_texts, f"{cell.id}: no committed text in {TEXTS.relative_to(REPO)}; run `make snapshots`"
+    assert cell.id in committed_texts, (f"{cell.id}: no committed text in {TEXTS.relative_to(REPO)}; "
+                                        "run `make snapshots`")
     for fmt, text in actual.items():
         expected = committed_texts[cell.id][fmt]
         if text_key(text) != text_key(expected):

@@ -77,9 +77,9 @@ def type_into(page, field_id: str, text: str) -> None:
 
 
 def wait_saved(page) -> None:
-    from playwright.sync_api import expect
-
     import re
+
+    from playwright.sync_api import expect
 
     page.wait_for_timeout(900)  # the autosave's debounce
     expect(page.locator("#save-status")).to_contain_text("Sparad", timeout=15_000)

@@ -35,7 +35,7 @@ class Server:
         self.stdout = self.data_dir.parent / f"server-{self.port}.out"     # stdout: the sign-in link
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 90) -> "Server":
+    def start(self, timeout: float = 90) -> Server:
         env = dict(os.environ, SIPDOCS_TOKEN=self.token, PYTHONPATH=str(REPO), **self.env)
         self._out = open(self.log, "ab")
         self._stdout = open(self.stdout, "ab")
@@ -79,7 +79,7 @@ class Server:
             self._out.close()
             self._stdout.close()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self.start()
 
     def __exit__(self, *_: object) -> None:

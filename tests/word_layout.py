@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from lxml import etree
 

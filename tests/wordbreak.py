@@ -18,8 +18,8 @@ words are runs of letters. E-mail addresses and URLs are not words; they may bre
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from .pages import Line, without_running
 

@@ -31,9 +31,9 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Callable
 
 LOG = logging.getLogger("sipdocs.compat")
 ENV_SWITCH = "SIPDOCS_FAST_PATHS"
@@ -135,7 +135,7 @@ def _check(path: FastPath) -> str | None:
         return f"{path.distribution} {version} is outside the verified range {path.range_text}"
     try:
         found = path.probe()
-    except Exception as exc:  # noqa: BLE001 - a probe that fails is a mismatch, never a crash
+    except Exception as exc:
         found = f"the probe failed ({type(exc).__name__})"
     return None if found is None else f"{path.distribution} {version}: {found}"
 

@@ -141,11 +141,10 @@ def html_from_string(source: str, base_url: str, url_fetcher: Any, style_memo: A
 @functools.cache
 def _html_classes() -> tuple[type, type]:
     """(``MemoHTML``, ``PreParsedHTML``): made once, the first time a fast path needs them."""
+    import cssselect2
     import weasyprint  # start-up: WeasyPrint loads with the first PDF
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint.document import Document
-
-    import cssselect2
 
     class SharedStyleDocument(Document):  # type: ignore[misc]
         """A ``Document`` whose styles go through the HTML's :class:`StyleMemo`, if it has one."""

@@ -19,9 +19,10 @@ costs nothing at start-up, and the CLI (``--to``), bulk rendering, the web app a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from ..catalogue import phrase
 from ..errors import RenderError, TemplateSecurityError
@@ -156,7 +157,10 @@ def create_backend(fmt: str, options: RenderOptions) -> Backend:
 def map_template_error(exc: Exception, template: str, part: str | None) -> Exception:
     """Turn a Jinja error into a sipdocs error naming the template, part and variable."""
     from jinja2.exceptions import (  # start-up: Jinja (~15 ms) loads only when a template fails
-        SecurityError, TemplateSyntaxError, UndefinedError)
+        SecurityError,
+        TemplateSyntaxError,
+        UndefinedError,
+    )
 
     where = template + (f" ({part})" if part else "")
     if isinstance(exc, SecurityError):

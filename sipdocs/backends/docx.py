@@ -16,7 +16,8 @@ import functools
 import hashlib
 import io
 import zipfile
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -29,10 +30,17 @@ from ..images import map_images
 from ..layout.build import template_for
 from .base import RenderJob, RenderOptions, map_template_error
 from .docx_language import word_language
-from .docx_xml import NS, STRICT_PARSER as _STRICT
-from .ooxml import (RENDERED_PARTS, alt_texts, core_properties_xml, document_datetime, finish_part, prepared_parts,
-                    word_environment)
-
+from .docx_xml import NS
+from .docx_xml import STRICT_PARSER as _STRICT
+from .ooxml import (
+    RENDERED_PARTS,
+    alt_texts,
+    core_properties_xml,
+    document_datetime,
+    finish_part,
+    prepared_parts,
+    word_environment,
+)
 
 # --- context images -----------------------------------------------------------------------------
 

@@ -34,8 +34,9 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from jinja2.exceptions import TemplateError
 from lxml import etree
@@ -43,12 +44,20 @@ from lxml import etree
 from ..errors import RenderError
 from ..images import Image, map_images
 from ..layout.build import template_for
-from .base import RenderJob, RenderOptions, map_template_error
 from . import _docxtpl_compat as docxtpl_compat
+from .base import RenderJob, RenderOptions, map_template_error
 from .docx_language import word_language
-from .docx_xml import NS, STRICT_PARSER as _STRICT
-from .ooxml import (RENDERED_PARTS, alt_texts, core_properties_xml, document_datetime, finish_part, prepared_parts,
-                    word_environment)
+from .docx_xml import NS
+from .docx_xml import STRICT_PARSER as _STRICT
+from .ooxml import (
+    RENDERED_PARTS,
+    alt_texts,
+    core_properties_xml,
+    document_datetime,
+    finish_part,
+    prepared_parts,
+    word_environment,
+)
 
 _TAG = re.compile(r"\{[{%#]")
 _COLUMN_TAGS = re.compile(r"\{%\s*(tc|colspan|hm|vm)\b|\{%tc")
@@ -160,7 +169,7 @@ class CompiledTemplate:
                 src = src.replace(escaped, "{{ '%s' }}" % literal)
             try:
                 self.templates[entry.name] = env.from_string(src)
-            except Exception as exc:  # noqa: BLE001 - mapped to a sipdocs error
+            except Exception as exc:
                 raise map_template_error(exc, name, entry.name) from exc
             self.fix_tables[entry.name] = bool(_COLUMN_TAGS.search(xml))
         # Parts copied verbatim into every output are verified once, here.

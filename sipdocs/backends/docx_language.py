@@ -18,7 +18,7 @@ value, or Arabic (``ar-SA``, Word's own default) when it has none. Word 2010's
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from lxml import etree
 

@@ -38,7 +38,8 @@ def parse_html(source: str, base_url: str, url_fetcher: Any, style_memo: StyleMe
     """
     if not _FOREIGN.search(source) and usable(weasyprint_compat.HTML_TREE, fast_paths):
         root = _lexbor_tree(source)
-        html = None if root is None else weasyprint_compat.html_from_tree(root, base_url, url_fetcher, style_memo, fast_paths)
+        html = (None if root is None
+                else weasyprint_compat.html_from_tree(root, base_url, url_fetcher, style_memo, fast_paths))
         if html is not None:
             return html
     return weasyprint_compat.html_from_string(source, base_url, url_fetcher, style_memo)
@@ -55,7 +56,7 @@ def _lexbor_tree(source: str) -> ET.Element | None:
         root = ET.Element(str(top.tag), _attributes(top))
         _copy_children(top, root)
         return root
-    except Exception:  # noqa: BLE001 - anything Lexbor (or another selectolax) cannot take: WeasyPrint's parser
+    except Exception:
         return None
 
 

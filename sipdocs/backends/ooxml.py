@@ -12,16 +12,24 @@ value and make the same input give the same bytes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from lxml import etree
 
 from ..images import map_images
 from ..templating import make_environment
 from .docx_language import localised_parts
-from .docx_links import (HYPERLINK_REL, add_relationships, ensure_link_style, has_links, resolve_links, word_link,
-                         word_mailto)
+from .docx_links import (
+    HYPERLINK_REL,
+    add_relationships,
+    ensure_link_style,
+    has_links,
+    resolve_links,
+    word_link,
+    word_mailto,
+)
 from .docx_rows import relax_tall_rows
 from .docx_xml import NS, STRICT_PARSER, serialise
 

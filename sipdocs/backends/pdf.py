@@ -43,9 +43,10 @@ import gc
 import os
 import warnings
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -64,8 +65,8 @@ from ._compat import switched_on, usable
 from .base import RenderJob, RenderOptions, map_template_error
 from .html_tree import parse_html
 from .pdf_fonts import retag_subsets
-from .pdf_objects import deref
 from .pdf_forms import finish_form
+from .pdf_objects import deref
 from .pdf_streams import ends_unambiguously, finish_streams
 from .pdf_xmp import xmp_packet
 from .style_memo import StyleMemo
@@ -107,7 +108,10 @@ def make_fetcher(roots: tuple[Path, ...]) -> Any:
 def _fetcher_class() -> type:
     """The fetcher class, made once (a class made per document is cyclic garbage)."""
     from weasyprint.urls import (  # start-up: WeasyPrint loads with the first PDF
-        FatalURLFetchingError, URLFetcher, URLFetcherResponse)
+        FatalURLFetchingError,
+        URLFetcher,
+        URLFetcherResponse,
+    )
 
     class PackFetcher(URLFetcher):  # type: ignore[misc]
         def __init__(self, canonical: tuple[Path, ...]) -> None:
@@ -326,7 +330,7 @@ def _collector_paused() -> Iterator[None]:
         gc.collect(0)
 
 
-def _release_at_exit(backend: "weakref.ref[PdfBackend]") -> None:
+def _release_at_exit(backend: weakref.ref[PdfBackend]) -> None:
     alive = backend()
     if alive is not None:
         alive.release()

@@ -33,7 +33,6 @@ from typing import Any
 import pydyf
 
 from ..resources import forms_dir
-
 from .pdf_fonts import FORM_FONT_RESOURCE, form_font
 from .pdf_objects import deref
 

@@ -12,9 +12,10 @@ values (needs, goals) is one cell, items separated by ``;`` or line breaks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Iterator
+from functools import cache
+from typing import Any
 
 from ..schemas import inlined_schema
 
@@ -110,8 +111,11 @@ def _is_object(s: dict[str, Any]) -> bool:
     return s.get("type") == "object" or "properties" in s
 
 
+_Leaf = tuple[tuple[str, ...], tuple[str, ...], dict[str, Any], bool, bool]
+
+
 def _leaves(node: dict[str, Any], path: tuple[str, ...], titles: tuple[str, ...], required: bool,
-            lists: dict[str, ListSpec]) -> Iterator[tuple[tuple[str, ...], tuple[str, ...], dict[str, Any], bool, bool]]:
+            lists: dict[str, ListSpec]) -> Iterator[_Leaf]:
     req = set(node.get("required", []))
     for name, prop in node.get("properties", {}).items():
         sub_path = (*path, name)
@@ -149,7 +153,7 @@ def _columns(node: dict[str, Any], path: tuple[str, ...], titles: tuple[str, ...
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def columns_for(kind: str) -> KindColumns:
     """The column model of a kind (cached)."""
     schema = inlined_schema(kind)

@@ -93,7 +93,8 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def map_rows(book: Workbook, kind: str, *, pack: str | None = None, lang: str | None = None) -> tuple[list[RowInput], list[Issue]]:
+def map_rows(book: Workbook, kind: str, *, pack: str | None = None,
+             lang: str | None = None) -> tuple[list[RowInput], list[Issue]]:
     """All rows as inputs, plus sheet-level issues (unknown headers, orphan list rows)."""
     sheet_issues: list[Issue] = []
     main = book.main

@@ -29,10 +29,11 @@ import json
 import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import api
 from ..archive import deterministic_zip
@@ -277,7 +278,8 @@ class BulkRun:
                     problems.append(make_issue("bulk.output_exists", "", "error", name=rel))
                 owner.setdefault(rel, item.row)
             if problems:
-                settled.append(RowOutcome(item.row, "failed", (), tuple(p.with_location(row=item.row) for p in problems)))
+                located = tuple(p.with_location(row=item.row) for p in problems)
+                settled.append(RowOutcome(item.row, "failed", (), located))
                 continue
             jobs.append(_Job(item.row, item.data, o.formats, targets, str(o.outdir), o.dry_run))
         return jobs, settled
@@ -383,7 +385,7 @@ class BulkRun:
                         job = pending.pop(future)
                         try:
                             outcome = future.result()
-                        except Exception as exc:  # noqa: BLE001 - a crashed worker fails its row only
+                        except Exception as exc:
                             outcome = RowOutcome(job.row, "failed", (), (make_issue(
                                 "bulk.render_failed", "", "error", reason=type(exc).__name__),))
                         yield outcome
@@ -410,15 +412,15 @@ class BulkRun:
             "row_status": {str(r): out.status for r, out in sorted(self.outcomes.items())},
             "issues": [_report_row(i) for i in issues],
         }
-        self.summary.report_json = atomic_write(o.outdir / "report.json",
-                                                (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-                                                force=True)
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        self.summary.report_json = atomic_write(o.outdir / "report.json", text.encode("utf-8"), force=True)
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
         writer.writerow(["row", "column", "pointer", "code", "level", "message_sv", "message_en"])
         for issue in issues:
             r = _report_row(issue)
-            writer.writerow([r["row"], r["column"], r["pointer"], r["code"], r["level"], r["message_sv"], r["message_en"]])
+            writer.writerow([r[name] for name in ("row", "column", "pointer", "code", "level", "message_sv",
+                                                  "message_en")])
         # UTF-8 with BOM so that Swedish Excel opens it with å, ä, ö intact
         self.summary.report_csv = atomic_write(o.outdir / "report.csv", ("\ufeff" + buf.getvalue()).encode("utf-8"),
                                                force=True)
@@ -428,10 +430,10 @@ class BulkRun:
     def _write_manifest_json(self) -> None:
         o = self.options
         records = read_manifest(o.outdir)
-        rows = [{"row": r, "status": rec["status"], "files": rec.get("files", [])} for r, rec in sorted(records.items())]
-        self.summary.manifest = atomic_write(o.outdir / "manifest.json",
-                                             (json.dumps({"kind": o.kind, "rows": rows}, indent=2) + "\n").encode("utf-8"),
-                                             force=True)
+        rows = [{"row": r, "status": rec["status"], "files": rec.get("files", [])}
+                for r, rec in sorted(records.items())]
+        text = json.dumps({"kind": o.kind, "rows": rows}, indent=2) + "\n"
+        self.summary.manifest = atomic_write(o.outdir / "manifest.json", text.encode("utf-8"), force=True)
 
     def _post_outputs(self) -> None:
         o = self.options
@@ -490,7 +492,8 @@ def bulk(sheet: str | os.PathLike[str], kind: str, *, outdir: str | os.PathLike[
     """
     if kind not in KIND_IDS:
         raise ValueError(f"unknown kind {kind!r}")
-    options = BulkOptions(kind=kind, outdir=Path(outdir) if outdir is not None else default_outdir(sheet), formats=tuple(formats), pack=pack, lang=lang,
+    options = BulkOptions(kind=kind, outdir=Path(outdir) if outdir is not None else default_outdir(sheet),
+                          formats=tuple(formats), pack=pack, lang=lang,
                           jobs=jobs if jobs is not None else (os.cpu_count() or 1), layout=layout,
                           name_pattern=name_pattern, resume=resume, dry_run=dry_run, fail_fast=fail_fast,
                           force=force, zip=zip, merge_pdf=Path(merge_pdf) if merge_pdf else None,

@@ -236,7 +236,7 @@ def check_ods_dimensions(path: Path) -> None:
         raise _err("sheet.unreadable#ods", file=path.name) from exc
     except SheetError:
         raise
-    except Exception as exc:  # noqa: BLE001 - XML parse errors of a damaged file
+    except Exception as exc:
         raise _err("sheet.unreadable#ods", file=path.name) from exc
 
 
@@ -288,7 +288,7 @@ def _openpyxl(path: Path) -> tuple[list[str], Any]:
 
     try:
         wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
+    except Exception as exc:
         raise _err("sheet.unreadable#file", file=path.name) from exc
 
     def read(name: str) -> list[list[Any]]:

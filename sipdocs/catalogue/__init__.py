@@ -30,7 +30,8 @@ the layers, can use it.
 from __future__ import annotations
 
 import string
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["Message", "Phrase", "Translated", "ISSUES", "ERRORS", "PHRASES", "HINTS", "CLI", "MESSAGES", "lookup", "render",
            "both", "fill", "phrase", "code_of", "placeholders", "say"]

@@ -11,8 +11,17 @@ import click
 from .. import api
 from ..catalogue import MESSAGES
 from ..kinds import KINDS
-from .common import (EXIT_INTERRUPTED, EXIT_OK, EXIT_ROWS_FAILED, fast_paths_option, lang_option, messages_option,
-                     parse_formats, say, state)
+from .common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_ROWS_FAILED,
+    fast_paths_option,
+    lang_option,
+    messages_option,
+    parse_formats,
+    say,
+    state,
+)
 
 if TYPE_CHECKING:  # the bulk machinery loads only when a sheet is rendered
     from ..bulk.runner import RowOutcome
@@ -81,7 +90,7 @@ def _rows(n: int, lang: str) -> str:
     return say(lang, "cli.rows.one" if n == 1 else "cli.rows.many", count=n)
 
 
-def _row_line(outcome: "RowOutcome", lang: str) -> str:
+def _row_line(outcome: RowOutcome, lang: str) -> str:
     """``rad 5: Mötesdatum – Obligatoriskt fält saknas … (och 2 fel till)``: the first error of a
     failed row with its column, and how many more there are."""
     errors = [i for i in outcome.issues if i.is_error] or list(outcome.issues)

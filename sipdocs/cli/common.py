@@ -16,16 +16,24 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from ..api import FORMATS
 from ..catalogue import say  # what a command prints: say(lang, "cli.aborted"), from sipdocs.catalogue
 from ..errors import Issue
-from ..exit_codes import (EXIT_EXISTS, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_ROWS_FAILED,
-                          EXIT_USAGE)
+from ..exit_codes import (
+    EXIT_EXISTS,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_ROWS_FAILED,
+    EXIT_USAGE,
+)
 
 __all__ = ["CliState", "state", "say", "message_language", "print_result", "parse_formats", "pdf_password",
            "messages_option", "lang_option", "lang_alias_option", "fast_paths_option", "PASSWORD_ENV",

@@ -14,8 +14,21 @@ from ..errors import InputError, InvalidInputError, OutputExistsError
 from ..kinds import KINDS
 from ..schemas import bundled_schema, load_schema
 from ..skeleton import yaml_skeleton
-from .common import (EXIT_EXISTS, EXIT_INVALID, EXIT_OK, PASSWORD_ENV, fast_paths_option, lang_alias_option,
-                     lang_option, messages_option, parse_formats, pdf_password, print_result, say, state)
+from .common import (
+    EXIT_EXISTS,
+    EXIT_INVALID,
+    EXIT_OK,
+    PASSWORD_ENV,
+    fast_paths_option,
+    lang_alias_option,
+    lang_option,
+    messages_option,
+    parse_formats,
+    pdf_password,
+    print_result,
+    say,
+    state,
+)
 
 __all__ = ["validate", "render", "new", "schema", "kinds"]
 

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except KeyboardInterrupt:
         click.echo(say(state.messages, "cli.interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except Exception:  # noqa: BLE001 - the one place unexpected errors are reported
+    except Exception:
         if state.debug:
             raise
         click.echo(say(state.messages, "cli.internal_error"), err=True)

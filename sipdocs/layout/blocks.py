@@ -10,8 +10,8 @@ block looks in their format, and both formats carry the same sections in the sam
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence, Union
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class B:
     text: str
 
 
-Run = Union[str, B]
+Run = str | B
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class If:
     """Blocks printed only when ``cond`` (a Jinja expression) holds."""
 
     cond: str
-    blocks: Sequence["Block"]
+    blocks: Sequence[Block]
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Evaluation:
 class Together:
     """Blocks kept on one page where they fit (a closing statement and its signature)."""
 
-    blocks: Sequence["Block"]
+    blocks: Sequence[Block]
 
 
 @dataclass(frozen=True)
@@ -179,10 +179,10 @@ class Section:
     """A part of the document with a stable id (patches and ``forms check`` name it)."""
 
     id: str
-    blocks: Sequence["Block"] = field(default_factory=tuple)
+    blocks: Sequence[Block] = field(default_factory=tuple)
 
 
-Block = Union[H1, H2, P, Text, If, Fields, Table, Bullets, Evaluation, Together, Checkboxes, Signatures, Section]
+Block = H1 | H2 | P | Text | If | Fields | Table | Bullets | Evaluation | Together | Checkboxes | Signatures | Section
 
 TEXT_WIDTH_MM = 170  # A4 less 20 mm margins
 

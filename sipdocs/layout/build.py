@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from .._version import version
-
 from .html import BASE_HTML, BASE_NAME, body_template
 from .load import Layout, load_layout
 

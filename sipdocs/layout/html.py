@@ -8,10 +8,30 @@ stylesheet (``style.css``) decides how it looks and how pages break.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from .blocks import (FOOTER_LINES, HEADER_TITLE, B, Block, Bullets, Checkboxes, Evaluation, Fields, H1, H2, If, P,
-                     Run, Section, Signatures, Table, Text, Together, branch, shares)
+from .blocks import (
+    FOOTER_LINES,
+    H1,
+    H2,
+    HEADER_TITLE,
+    B,
+    Block,
+    Bullets,
+    Checkboxes,
+    Evaluation,
+    Fields,
+    If,
+    P,
+    Run,
+    Section,
+    Signatures,
+    Table,
+    Text,
+    Together,
+    branch,
+    shares,
+)
 
 BASE_NAME = "_base.html"
 
@@ -109,8 +129,8 @@ class HtmlWriter:
         # the line of its label (no space between them: the box's margin is the gap, so a
         # wrapped label lines up under its first line)
         self.w(i, '<ul class="choices">{% for ' + b.loop + ' %}<li><input type="checkbox" name="{{ '
-               + b.name + ' }}" title="{{ ' + (b.title or b.label) + ' }}"{% if ' + b.checked + ' %} checked{% endif %}>{{ '
-               + b.label + " }}</li>{% endfor %}</ul>")
+               + b.name + ' }}" title="{{ ' + (b.title or b.label) + ' }}"{% if ' + b.checked
+               + ' %} checked{% endif %}>{{ ' + b.label + " }}</li>{% endfor %}</ul>")
 
     def _signatures(self, b: Signatures, i: int) -> None:
         self.w(i, "<h2>{{ t.common.signatures_heading }}</h2>")

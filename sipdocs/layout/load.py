@@ -14,10 +14,11 @@ path (against :func:`sipdocs.layout.shape.context_shape`). A layout that loads r
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 from jinja2.exceptions import TemplateSyntaxError
@@ -26,8 +27,25 @@ from ..catalogue import Phrase, Translated, phrase
 from ..errors import PackError
 from ..packs import load_pack
 from ..schemas import validator
-from .blocks import (B, Block, Bullets, Checkboxes, Col, Evaluation, Fields, H1, H2, If, P, Row, Section, Signatures,
-                     Table, Text, Together)
+from .blocks import (
+    H1,
+    H2,
+    B,
+    Block,
+    Bullets,
+    Checkboxes,
+    Col,
+    Evaluation,
+    Fields,
+    If,
+    P,
+    Row,
+    Section,
+    Signatures,
+    Table,
+    Text,
+    Together,
+)
 from .shape import LIST, context_shape, unknown_keys, unknown_paths
 from .values import PATH, LayoutValueError, Used, names, snippet, template_names
 
@@ -217,7 +235,7 @@ class _Scope:
     def __init__(self, loops: Mapping[str, str] | None = None) -> None:
         self.loops = dict(loops or {})
 
-    def inner(self, var: str, items: str) -> "_Scope":
+    def inner(self, var: str, items: str) -> _Scope:
         return _Scope({**self.loops, var: self.resolve(items)})
 
     def resolve(self, path: str) -> str:

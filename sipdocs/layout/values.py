@@ -21,8 +21,9 @@ the pack is loaded, not a blank on a child's document.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from jinja2 import nodes
 
@@ -51,7 +52,7 @@ class Used:
     paths: frozenset[str] = frozenset()
     keys: frozenset[str] = frozenset()
 
-    def __or__(self, other: "Used") -> "Used":
+    def __or__(self, other: Used) -> Used:
         return Used(self.paths | other.paths, self.keys | other.keys)
 
 
@@ -67,7 +68,8 @@ def expression(value: Any) -> str:
         if not PATH.fullmatch(value):
             raise LayoutValueError(phrase("layout.not_a_path", value=value))
         return value
-    forms = set(value) & {"text", "link", "mailto", "join", "lines", "staff", "contact"} if isinstance(value, dict) else set()
+    known = {"text", "link", "mailto", "join", "lines", "staff", "contact"}
+    forms = set(value) & known if isinstance(value, dict) else set()
     if len(forms) != 1:
         raise LayoutValueError(phrase("layout.value_forms"))
     if "text" in value:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -23,8 +24,29 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ..archive import deterministic_zip
 from ..errors import RenderError
-from .blocks import (FOOTER_LINES, HEADER_TITLE, TEXT_WIDTH_MM, B, Block, Bullets, Checkboxes, Evaluation, Fields,
-                     H1, H2, If, P, Run, Section, Signatures, Table, Text, Together, branch, shares)
+from .blocks import (
+    FOOTER_LINES,
+    H1,
+    H2,
+    HEADER_TITLE,
+    TEXT_WIDTH_MM,
+    B,
+    Block,
+    Bullets,
+    Checkboxes,
+    Evaluation,
+    Fields,
+    If,
+    P,
+    Run,
+    Section,
+    Signatures,
+    Table,
+    Text,
+    Together,
+    branch,
+    shares,
+)
 
 ACCENT = RGBColor(0x16, 0x5A, 0x6E)
 QR_CARD_WIDTHS = (28, 142)  # mm: the code (28 mm, the size sipdocs.qr prints it), name and URL

@@ -170,9 +170,10 @@ def openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 document; each kind's self-contained JSON Schema is a component."""
     components = {kind: bundled_schema(kind) for kind in KIND_IDS}
     any_input = {"oneOf": [{"$ref": f"#/components/schemas/{k}"} for k in KIND_IDS]}
+    issues = {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}
     error = {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "message_sv": {"type": "string"}},
-        "required": ["code", "message", "message_sv"]}, "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}},
+        "required": ["code", "message", "message_sv"]}, "issues": issues},
         "required": ["error"]}
     issue = {"type": "object", "properties": {
         "code": {"type": "string"}, "pointer": {"type": "string"}, "level": {"enum": ["error", "warning"]},
@@ -209,7 +210,7 @@ def openapi() -> dict[str, Any]:
                 "responses": {"200": {"description": "Issues", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"ok": {"type": "boolean"}, "kind": {"type": ["string", "null"]},
                                                      "pack": {"type": "string"},
-                                                     "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}}}}}},
+                                                     "issues": issues}}}}},
                               **common}}},
             "/api/v1/render": {"post": {
                 "summary": "Render an input to PDF or Word",
@@ -225,10 +226,12 @@ def openapi() -> dict[str, Any]:
                 "parameters": [{"name": "kind", "in": "path", "required": True, "schema": {"enum": list(KIND_IDS)}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "oneOf": [{"type": "array", "items": any_input},
-                              {"type": "object", "properties": {"documents": {"type": "array", "items": any_input}}}]}}}},
+                              {"type": "object",
+                               "properties": {"documents": {"type": "array", "items": any_input}}}]}}}},
                 "responses": {"200": {"description": "The prefilled input (not yet valid)"},
                               "404": err("Unknown kind (input.unknown_kind)"), **common}}},
-            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document",
+                                             "responses": {"200": {"description": "OpenAPI"}}}},
         },
         "components": {"schemas": components,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},

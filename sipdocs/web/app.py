@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -80,7 +80,7 @@ class AccessLog:
 
         try:
             await self.app(scope, receive, spy)
-        except Exception as exc:  # noqa: BLE001 - the one place unexpected errors end
+        except Exception as exc:
             log.error("unhandled %s in %s %s", type(exc).__name__, scope["method"], scope["path"])
             if not status["started"]:
                 body = b"Internal error / Internt fel"

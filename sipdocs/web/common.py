@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Mapping, cast
+from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
@@ -21,8 +22,8 @@ from starlette.responses import (
 from .. import validate
 from ..errors import Issue
 from ..kinds import KIND_IDS, KINDS
-from .state import HERE, State
 from .security import SESSION_COOKIE, UI_COOKIE
+from .state import HERE, State
 from .store import Case, NotFound, Version
 from .texts import T
 

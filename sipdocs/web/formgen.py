@@ -26,8 +26,9 @@ issue's pointer finds its field (:func:`field_for_pointer`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, cast
+from typing import Any, cast
 
 from ..errors import PackError
 from ..layout.load import load_layout
@@ -63,8 +64,8 @@ class Field:
     required: bool = False
     value: Any = None
     options: list[tuple[str, str]] = field(default_factory=list)
-    children: list["Field"] = field(default_factory=list)
-    rows: list["Field"] = field(default_factory=list)
+    children: list[Field] = field(default_factory=list)
+    rows: list[Field] = field(default_factory=list)
     input_type: str = "text"
     max_items: int | None = None
 
@@ -93,7 +94,7 @@ class Field:
         return f"{self.label} {int(self.path[-1]) + 1}" if self.path and isinstance(self.path[-1], int) \
             else self.label
 
-    def walk(self) -> Iterable["Field"]:
+    def walk(self) -> Iterable[Field]:
         yield self
         for child in (*self.children, *self.rows):
             yield from child.walk()

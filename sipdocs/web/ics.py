@@ -10,8 +10,9 @@ personal identity numbers, addresses of the family or phone numbers. The UID is 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time, timezone
-from typing import Any, Mapping, cast
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from .._version import version
@@ -38,7 +39,7 @@ def meeting_ics(invitation: Mapping[str, Any], lang: str = "sv") -> bytes:
     cal.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"{secrets.token_hex(16)}@sipdocs")
-    event.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
+    event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     event.add("summary", "SIP meeting" if english else "SIP-möte")
     event.add("dtstart", _at(meeting["date"], meeting["start_time"]))
     event.add("dtend", _at(meeting["date"], meeting["end_time"]))

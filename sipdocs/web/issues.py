@@ -48,7 +48,8 @@ def field_labels(fields: list[Field]) -> dict[str, str]:
     return out
 
 
-def issue_views(fields: list[Field], issues: tuple[Issue, ...], lang: str) -> tuple[list[IssueView], dict[str, list[IssueView]]]:
+def issue_views(fields: list[Field], issues: tuple[Issue, ...],
+                lang: str) -> tuple[list[IssueView], dict[str, list[IssueView]]]:
     labels = field_labels(fields)
     views = [IssueView(i, field_for_pointer(i.pointer, set(labels)), lang, labels) for i in issues]
     by_field: dict[str, list[IssueView]] = {}

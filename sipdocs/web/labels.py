@@ -10,8 +10,9 @@ smallest. A code without a label is shown as itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 
 from ..packs import load_pack
 
@@ -48,5 +49,5 @@ def enum_options(pack: str, lang: str, field: str, codes: Sequence[Any]) -> list
     """``[(code, label), …]`` for a choice field named ``field`` (the last key of its path)."""
     try:
         return list(_options(pack, lang, field, tuple(str(c) for c in codes)))
-    except Exception:  # noqa: BLE001 - a broken pack still gets a usable form (codes as labels)
+    except Exception:
         return [(str(c), str(c)) for c in codes]

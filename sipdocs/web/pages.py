@@ -10,8 +10,9 @@ Preview and downloads are in :mod:`.files`; issues next to fields in :mod:`.issu
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping, cast
+from typing import Any, cast
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request

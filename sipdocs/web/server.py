@@ -44,7 +44,8 @@ def run(*, host: str = "127.0.0.1", port: int = 8765, data_dir: str | None = Non
     app = create_app(config)
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/"
-    print(("sipdocs web app: open " if en else "sipdocs webbapp: öppna ") + f"{url}?token={token}", file=out, flush=True)
+    opening = "sipdocs web app: open " if en else "sipdocs webbapp: öppna "
+    print(f"{opening}{url}?token={token}", file=out, flush=True)
     print(("Data: " if en else "Data: ") + str(config.data_dir), file=out, flush=True)
     if open_browser:
         threading.Timer(1.5, webbrowser.open, args=(f"{url}?token={token}",)).start()

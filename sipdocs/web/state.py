@@ -23,7 +23,8 @@ HERE = Path(__file__).parent
 
 
 def default_data_dir() -> Path:
-    """The user's data folder: ``$XDG_DATA_HOME/sipdocs``, ``~/Library/Application Support/sipdocs`` or ``%APPDATA%``."""
+    """The user's data folder: ``$XDG_DATA_HOME/sipdocs``, ``~/Library/Application Support/sipdocs``
+    or ``%APPDATA%``."""
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
     elif sys.platform == "darwin":
@@ -70,7 +71,7 @@ class State:
         self.pool = RenderPool(config.workers, config.render_timeout, fast_paths=config.fast_paths)
         # the last few rendered files by (case, kind, version, format): a preview followed by a
         # download of the same version renders once. Bounded; the same data is in the database.
-        self.files: "OrderedDict[tuple[str, str, int, str], tuple[bytes, str, str]]" = OrderedDict()
+        self.files: OrderedDict[tuple[str, str, int, str], tuple[bytes, str, str]] = OrderedDict()
 
     def remember(self, key: tuple[str, str, int, str], value: tuple[bytes, str, str]) -> None:
         self.files[key] = value

@@ -24,9 +24,10 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..kinds import KIND_IDS
 
@@ -119,7 +120,7 @@ class Store:
             self._db.close()
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _tx(self) -> "_Tx":
+    def _tx(self) -> _Tx:
         return _Tx(self)
 
     def _audit(self, case_id: str | None, action: str, kind: str | None = None,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Mapping, Sequence, cast
+from typing import Any, cast
 
 from .. import api
 from ..errors import RenderError
@@ -68,7 +69,7 @@ class RenderPool:
         future = loop.run_in_executor(self._pool, fn, *args)
         try:
             return await asyncio.wait_for(future, timeout=self.time_limit + 5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise RenderError.from_code("render.timeout", seconds=self.time_limit) from None
 
     async def render(self, data: Mapping[str, Any], formats: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:

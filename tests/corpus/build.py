@@ -14,12 +14,12 @@ the script documents how they were made.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent.parent / "samples"
