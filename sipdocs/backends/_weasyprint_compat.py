@@ -141,8 +141,8 @@ def html_from_string(source: str, base_url: str, url_fetcher: Any, style_memo: A
 @functools.cache
 def _html_classes() -> tuple[type, type]:
     """(``MemoHTML``, ``PreParsedHTML``): made once, the first time a fast path needs them."""
-    import cssselect2
-    import weasyprint  # start-up: WeasyPrint loads with the first PDF
+    import cssselect2  # start-up: WeasyPrint loads with the first PDF
+    import weasyprint
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint.document import Document
 
