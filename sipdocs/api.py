@@ -202,6 +202,11 @@ class Renderer:
         self.default_lang = lang
         self._backends: dict[str, Backend] = {}
 
+    @property
+    def ready_formats(self) -> frozenset[str]:
+        """The formats whose backend this renderer has made (libraries loaded, caches kept)."""
+        return frozenset(self._backends)
+
     def backend(self, fmt: str) -> Backend:
         if fmt not in self._backends:
             self._backends[fmt] = create_backend(fmt, self.options)

@@ -133,3 +133,21 @@ def test_no_personal_value_or_token_in_any_log_line(tmp_path):
     assert len(lines) >= 12  # the requests were logged …
     for needle in (PROBE, "Zqxprobe", PROBE_PN, "zqxprobe", "Hemligsdotter", TOKEN):
         assert needle not in log, needle  # … without a value, and without the token
+
+
+def test_render_workers_are_ready_before_the_first_request():
+    """The server's start-up warms every render worker with a real PDF (WeasyPrint loaded, fonts
+    and the plan template ready), so a convener's first preview is not the slow one."""
+    import asyncio
+
+    from sipdocs.web.workers import RenderPool
+
+    pool = RenderPool(1)
+    try:
+        [(pid, ready)] = asyncio.run(pool.warm())
+        assert pid > 0 and ready == ("pdf",)
+        t0 = time.perf_counter()
+        blob = asyncio.run(pool.render(load_sample("plan"), ("pdf",)))["pdf"][0]
+        assert blob.startswith(b"%PDF-") and time.perf_counter() - t0 < 3.0
+    finally:
+        pool.close()

@@ -19,8 +19,9 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, cast
 
 from .. import api
-from ..errors import RenderError
+from ..errors import RenderError, SipdocsError
 from ..limits import time_limit
+from ..resources import data_root
 
 __all__ = ["RenderPool"]
 
@@ -34,9 +35,17 @@ def _init(fast_paths: bool = True) -> None:
     _RENDERER = api.Renderer(api.RenderOptions(time_limit=None, fast_paths=fast_paths))
 
 
-def _warm() -> int:
-    """Start the worker process (its renderer is made by the pool's initializer)."""
-    return os.getpid()
+def _warm() -> tuple[int, tuple[str, ...]]:
+    """Make the worker ready before the first request: WeasyPrint loaded, fonts configured, the
+    national pack's plan template built and its styles kept, by rendering the sample plan once —
+    so a convener's first preview costs what every later one does. Best effort: a problem here
+    is reported by the first real render instead. Returns the pid and the formats made ready."""
+    sample = data_root() / "samples" / "plan.json"
+    try:
+        _RENDERER.render(sample, ("pdf",))
+    except (SipdocsError, OSError):
+        pass
+    return os.getpid(), tuple(sorted(_RENDERER.ready_formats))
 
 
 def _render(data: Mapping[str, Any], formats: Sequence[str], limit: float) -> dict[str, tuple[bytes, str, str]]:
@@ -60,9 +69,10 @@ class RenderPool:
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_init, initargs=(fast_paths,))
 
-    async def warm(self) -> None:
+    async def warm(self) -> list[tuple[int, tuple[str, ...]]]:
+        """Start the workers and make them ready (see ``_warm``); each one's pid and ready formats."""
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(self._pool, _warm) for _ in range(self.workers)))
+        return list(await asyncio.gather(*(loop.run_in_executor(self._pool, _warm) for _ in range(self.workers))))
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         loop = asyncio.get_running_loop()
